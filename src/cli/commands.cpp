@@ -1,0 +1,94 @@
+#include "cli/commands.hpp"
+
+#include "cli/options.hpp"
+#include "cli/outbox_commands.hpp"
+#include "cli/push.hpp"
+#include "model/version.hpp"
+
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <map>
+
+namespace cli {
+
+namespace {
+
+const char* const k_usage = R"(Usage: pulse-agent COMMAND [OPTIONS]
+
+Report DORA delivery events (changes, deployments, incidents) straight from Git
+to the Pulse ingestion API, through a durable local outbox.
+
+Commands:
+  push change|deployment|incident   send one event (drop-in for pulse-event-cli)
+  push git deployment               a deployment of REF..HEAD and its changes
+  backfill                          derive every event from a repository's history
+  flush                             deliver queued events that are due
+  outbox [list]                     show what is queued, delivered, rejected
+  hook post-receive|pre-push        run as a git hook (installed by install-hooks)
+  install-hooks, uninstall-hooks    add or remove the hooks in repositories
+  watch                             poll mirrors and report what appeared (daemon)
+  status                            what the daemon watches and delivered
+  version                           print the version
+
+Run `pulse-agent COMMAND --help` for a command's options and examples.
+)";
+
+using Command = std::function<int(const std::vector<std::string>&)>;
+
+const std::map<std::string, Command>& commands() {
+    static const std::map<std::string, Command> k_commands = {
+        {"push", run_push},
+        {"flush", run_flush},
+        {"outbox", run_outbox},
+    };
+    return k_commands;
+}
+
+// Scrub the API key from a message, whatever produced it.
+std::string scrub(std::string message) {
+    for (const char* name : {"PULSE_API_KEY"}) {
+        const char* key = std::getenv(name);
+        if (key != nullptr && *key != '\0') {
+            for (auto pos = message.find(key); pos != std::string::npos;
+                 pos = message.find(key, pos)) {
+                message.replace(pos, std::string_view(key).size(), "***");
+            }
+        }
+    }
+    return message;
+}
+
+int dispatch(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::cout << k_usage;
+        return args.empty() ? k_exit_usage : k_exit_ok;
+    }
+    if (args[0] == "version" || args[0] == "--version") {
+        std::cout << "pulse-agent " << model::k_version << "\n";
+        return k_exit_ok;
+    }
+    const auto it = commands().find(args[0]);
+    if (it == commands().end()) {
+        throw UsageError("unknown command '" + args[0] + "'");
+    }
+    return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        return dispatch(args);
+    } catch (const UsageError& e) {
+        std::cerr << "pulse-agent: error: " << scrub(e.what())
+                  << "\nRun `pulse-agent --help` or `pulse-agent COMMAND --help` for usage.\n";
+        return k_exit_usage;
+    } catch (const std::exception& e) {
+        std::cerr << "pulse-agent: error: " << scrub(e.what()) << "\n";
+        return k_exit_error;
+    }
+}
+
+} // namespace cli

@@ -1,0 +1,83 @@
+#include "cli/options.hpp"
+
+#include <cstdlib>
+
+namespace cli {
+
+const char* const k_exit_codes_help = R"(Exit codes:
+  0  done (delivered, or already queued before)
+  1  error (config, outbox, repository)
+  2  wrong usage
+  3  queued durably, but not delivered yet (API unreachable or busy, or no
+     API key configured); `pulse-agent flush` or the daemon will retry
+  4  the API rejected the event for good (4xx); it is parked in the outbox
+  5  the API refused the key or the URL (401, 403, 404, redirect); events
+     stay queued until the configuration is fixed
+
+Environment:
+  PULSE_CONFIG        config file (default /etc/pulse-agent/config.yaml if present)
+  PULSE_API_KEY       API key, so it does not show in `ps` (PULSE_API_KEY_FILE: a file)
+  PULSE_BASE_URL      API base URL
+  PULSE_OUTBOX        outbox file
+Precedence: flags > environment > config file > defaults.
+)";
+
+void add_common_options(po::options_description& options, config::Overrides& overrides) {
+    auto store = [](std::optional<std::string>& target) {
+        return po::value<std::string>()->notifier(
+            [&target](const std::string& value) { target = value; });
+    };
+    options.add_options()
+        ("config", store(overrides.config_path), "config file (YAML)")
+        ("api-key", store(overrides.api_key),
+         "API key; prefer PULSE_API_KEY or --api-key-file, which `ps` does not show")
+        ("api-key-file", store(overrides.api_key_file), "read the API key from this file")
+        ("base-url", store(overrides.base_url),
+         "API base URL (default https://ingestion.pulse.codacy.com)")
+        ("outbox", store(overrides.outbox), "outbox file (SQLite)");
+}
+
+po::variables_map parse(const std::vector<std::string>& args,
+                        const po::options_description& options,
+                        const po::positional_options_description* positional) {
+    const int style = po::command_line_style::unix_style |
+                      po::command_line_style::allow_long_disguise;
+    po::variables_map vm;
+    try {
+        po::command_line_parser parser(args);
+        parser.options(options).style(style);
+        if (positional) {
+            parser.positional(*positional);
+        }
+        po::store(parser.run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return vm;
+}
+
+config::Settings load_settings(const config::Overrides& overrides) {
+    return model::value_or_throw(config::resolve_settings(
+        overrides, [](const char* name) -> const char* { return std::getenv(name); }));
+}
+
+std::string ci_environment() {
+    static const std::pair<const char*, const char*> k_known[] = {
+        {"GITHUB_ACTIONS", "github-actions"}, {"GITLAB_CI", "gitlab-ci"},
+        {"JENKINS_URL", "jenkins"},           {"CIRCLECI", "circleci"},
+        {"TRAVIS", "travis"},                 {"BITBUCKET_BUILD_NUMBER", "bitbucket-pipelines"},
+        {"TF_BUILD", "azure-pipelines"},      {"BUILDKITE", "buildkite"},
+        {"DRONE", "drone"},                   {"TEAMCITY_VERSION", "teamcity"},
+        {"CODEBUILD_BUILD_ID", "aws-codebuild"}, {"BITRISE_IO", "bitrise"},
+    };
+    for (const auto& [variable, name] : k_known) {
+        const char* value = std::getenv(variable);
+        if (value != nullptr && *value != '\0') {
+            return name;
+        }
+    }
+    return "_unknown_";
+}
+
+} // namespace cli

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "config/settings.hpp"
+
+#include <boost/program_options.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+namespace po = boost::program_options;
+
+// The exit codes every subcommand documents in --help.
+enum ExitCode : int {
+    k_exit_ok = 0,
+    k_exit_error = 1,
+    k_exit_usage = 2,
+    // Queued durably, but the API could not be reached yet: it will be retried.
+    k_exit_queued = 3,
+    // The API refused an event for good (4xx); it is parked in the outbox.
+    k_exit_rejected = 4,
+    // The API refused the key or URL (401, 403, 404, 3xx); nothing is lost.
+    k_exit_refused = 5,
+};
+
+// Help text shared by every subcommand: exit codes and environment.
+extern const char* const k_exit_codes_help;
+
+// A mistake in the command line, reported with the subcommand's usage hint.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Add --config, --api-key, --api-key-file, --base-url, --outbox and --system.
+void add_common_options(po::options_description& options, config::Overrides& overrides);
+
+// Parse arguments the way the Go CLI does (also -flag and -flag=value);
+// throws UsageError on unknown or malformed options.
+po::variables_map parse(const std::vector<std::string>& args,
+                        const po::options_description& options,
+                        const po::positional_options_description* positional = nullptr);
+
+// Resolve the settings from the overrides, this process's environment and the config file.
+config::Settings load_settings(const config::Overrides& overrides);
+
+// Return the Environment header for events typed on this command line: the CI
+// system running us, or "_unknown_".
+std::string ci_environment();
+
+} // namespace cli

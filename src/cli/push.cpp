@@ -1,0 +1,147 @@
+#include "cli/push.hpp"
+
+#include "cli/delivery.hpp"
+#include "cli/options.hpp"
+
+#include <iostream>
+#include <sstream>
+
+namespace cli {
+
+namespace {
+
+const char* const k_push_help = R"(Usage: pulse-agent push change|deployment|incident [OPTIONS]
+       pulse-agent push git deployment [OPTIONS] [PATH...]
+
+Send one event to the Pulse ingestion API, exactly like the Go pulse-event-cli
+(same flags, same requests). The event is first written to the local outbox,
+durably, then delivered at once; if the API cannot be reached it stays queued
+and `pulse-agent flush` or the daemon delivers it later. An event whose
+(system, type, id) was queued before is never queued again.
+
+Examples:
+  PULSE_API_KEY=... pulse-agent push change --identifier 3f2c... --timestamp 1700000000
+  pulse-agent push deployment --identifier v1.4.0 --timestamp 1700000000 \
+      --teams web,api --system shop 3f2c... 9ab1...
+  pulse-agent push incident --identifier INC-42 --timestampCreated 1700000000 \
+      --timestampResolved 1700003600
+  pulse-agent push change --identifier abc --timestamp 1700000000 --dry-run
+)";
+
+model::UnixSeconds time_value(const po::variables_map& vm, const char* name) {
+    const auto text = vm[name].as<std::string>();
+    auto parsed = model::parse_time(text);
+    if (!parsed) {
+        throw UsageError(std::string("--") + name + " '" + text + "': " +
+                         parsed.error().message);
+    }
+    return *parsed;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) {
+            items.push_back(item);
+        }
+    }
+    return items;
+}
+
+struct PushOptions {
+    config::Overrides overrides;
+    po::options_description options{"Options"};
+    po::positional_options_description positional;
+    bool dry_run = false;
+};
+
+void add_push_options(PushOptions& p, const std::string& kind) {
+    add_common_options(p.options, p.overrides);
+    p.options.add_options()("help,h", "show this help")(
+        "identifier", po::value<std::string>()->required(), "the event's id")(
+        "source", po::value<std::string>()->default_value("cli"), "the event's source")(
+        "system", po::value<std::string>(), "the system the event is filed under")(
+        "dry-run", po::bool_switch(&p.dry_run), "print the JSON body instead of queueing it");
+    if (kind == "incident") {
+        p.options.add_options()("timestampCreated", po::value<std::string>()->required(),
+                                "when the incident started (Unix seconds or RFC 3339)")(
+            "timestampResolved", po::value<std::string>()->required(),
+            "when it was resolved (Unix seconds or RFC 3339)");
+        return;
+    }
+    p.options.add_options()("timestamp", po::value<std::string>()->required(),
+                            "the event's time (Unix seconds or RFC 3339)");
+    if (kind == "change") {
+        p.options.add_options()("event_type", po::value<std::string>()->default_value("commit"),
+                                "the change's event type");
+    } else {
+        p.options.add_options()("teams", po::value<std::string>()->default_value(""),
+                                "comma-separated teams")(
+            "changes", po::value<std::vector<std::string>>()->multitoken(),
+            "change ids shipped (also as plain arguments)");
+        p.positional.add("changes", -1);
+    }
+}
+
+model::Event build_event(const std::string& kind, const po::variables_map& vm) {
+    const auto id = vm["identifier"].as<std::string>();
+    const auto source = vm["source"].as<std::string>();
+    if (kind == "change") {
+        return model::Change{id, time_value(vm, "timestamp"), source,
+                             vm["event_type"].as<std::string>()};
+    }
+    if (kind == "incident") {
+        return model::Incident{id, time_value(vm, "timestampCreated"),
+                               time_value(vm, "timestampResolved"), source};
+    }
+    model::Deployment d{id, time_value(vm, "timestamp"), {}, {}, source};
+    if (vm.count("changes")) {
+        d.changes = vm["changes"].as<std::vector<std::string>>();
+    }
+    d.teams = split_list(vm["teams"].as<std::string>());
+    return d;
+}
+
+int push_event(const std::string& kind, const std::vector<std::string>& args) {
+    PushOptions p;
+    add_push_options(p, kind);
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::cout << k_push_help << "\n" << p.options << "\n" << k_exit_codes_help;
+        return k_exit_ok;
+    }
+    const auto vm = parse(args, p.options, &p.positional);
+    if (vm.count("system")) {
+        p.overrides.system = vm["system"].as<std::string>();
+    }
+    const auto settings = load_settings(p.overrides);
+    const model::Envelope envelope{settings.system, ci_environment(), build_event(kind, vm)};
+    if (p.dry_run) {
+        std::cout << model::to_json(envelope.event) << "\n";
+        return k_exit_ok;
+    }
+    return queue_and_deliver(settings, std::span(&envelope, 1));
+}
+
+} // namespace
+
+int run_push(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::cout << k_push_help << "\n" << k_exit_codes_help;
+        return args.empty() ? k_exit_usage : k_exit_ok;
+    }
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "change" || args[0] == "deployment" || args[0] == "incident") {
+        return push_event(args[0], rest);
+    }
+    if (args[0] == "git") {
+        throw UsageError("push git deployment is not available yet");
+    }
+    throw UsageError("unknown event type '" + args[0] +
+                     "' (expected change, deployment, incident or git deployment)");
+}
+
+} // namespace cli

@@ -1,0 +1,125 @@
+#include "config/settings.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace config {
+
+namespace {
+
+std::optional<std::string> from_env(const Getenv& getenv, const char* name) {
+    const char* value = getenv(name);
+    if (value == nullptr || *value == '\0') {
+        return std::nullopt;
+    }
+    return std::string(value);
+}
+
+// Return the first value that is set, in precedence order.
+std::optional<std::string> first_of(std::initializer_list<std::optional<std::string>> values) {
+    for (const auto& value : values) {
+        if (value) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+model::Expected<Config> load_chosen_config(const Overrides& overrides, const Getenv& getenv,
+                                           std::string& chosen) {
+    auto path = first_of({overrides.config_path, from_env(getenv, "PULSE_CONFIG")});
+    if (!path) {
+        std::error_code ec;
+        if (!std::filesystem::exists(k_default_config_path, ec)) {
+            return Config{};
+        }
+        path = k_default_config_path;
+    }
+    chosen = *path;
+    return load_config(*path);
+}
+
+model::Expected<std::optional<std::string>> resolve_key(const Overrides& overrides,
+                                                        const Getenv& getenv,
+                                                        const Config& file) {
+    // A key given directly beats a key file at the same level.
+    const std::optional<std::string> levels[][2] = {
+        {overrides.api_key, overrides.api_key_file},
+        {from_env(getenv, "PULSE_API_KEY"), from_env(getenv, "PULSE_API_KEY_FILE")},
+        {file.api_key, file.api_key_file},
+    };
+    for (const auto& level : levels) {
+        if (level[0]) {
+            return level[0];
+        }
+        if (level[1]) {
+            auto key = read_key_file(*level[1]);
+            if (!key) {
+                return std::unexpected(key.error());
+            }
+            return std::optional<std::string>(*key);
+        }
+    }
+    return std::optional<std::string>();
+}
+
+} // namespace
+
+std::filesystem::path default_outbox_path(const Getenv& getenv) {
+    if (geteuid() == 0) {
+        return "/var/lib/pulse-agent/outbox.db";
+    }
+    if (auto state = from_env(getenv, "XDG_STATE_HOME")) {
+        return std::filesystem::path(*state) / "pulse-agent" / "outbox.db";
+    }
+    if (auto home = from_env(getenv, "HOME")) {
+        return std::filesystem::path(*home) / ".local/state/pulse-agent/outbox.db";
+    }
+    return "/var/lib/pulse-agent/outbox.db";
+}
+
+model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return model::fail("reading API key file '" + path.string() +
+                           "': " + std::strerror(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string key = text.str();
+    const auto first = key.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+        return model::fail("API key file '" + path.string() + "' is empty");
+    }
+    key = key.substr(first, key.find_last_not_of(" \t\r\n") - first + 1);
+    return key;
+}
+
+model::Expected<Settings> resolve_settings(const Overrides& overrides, const Getenv& getenv) {
+    Settings settings;
+    auto file = load_chosen_config(overrides, getenv, settings.config_path);
+    if (!file) {
+        return std::unexpected(file.error());
+    }
+    settings.file = std::move(*file);
+    auto key = resolve_key(overrides, getenv, settings.file);
+    if (!key) {
+        return std::unexpected(key.error());
+    }
+    settings.api_key = *key;
+    settings.base_url = first_of({overrides.base_url, from_env(getenv, "PULSE_BASE_URL"),
+                                  settings.file.base_url})
+                            .value_or(k_default_base_url);
+    auto outbox = first_of({overrides.outbox, from_env(getenv, "PULSE_OUTBOX"),
+                            settings.file.outbox});
+    settings.outbox = outbox ? std::filesystem::path(*outbox) : default_outbox_path(getenv);
+    settings.system = first_of({overrides.system, from_env(getenv, "PULSE_SYSTEM"),
+                                settings.file.system})
+                          .value_or("");
+    return settings;
+}
+
+} // namespace config

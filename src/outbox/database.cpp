@@ -1,0 +1,143 @@
+#include "outbox/database.hpp"
+
+#include "model/error.hpp"
+
+#include <sqlite3.h>
+
+namespace outbox {
+
+namespace {
+
+[[noreturn]] void throw_sqlite(sqlite3* db, std::string_view context) {
+    throw model::Failure("outbox: " + std::string(context) + ": " + sqlite3_errmsg(db));
+}
+
+} // namespace
+
+void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const {
+    sqlite3_finalize(stmt);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+        SQLITE_OK) {
+        throw_sqlite(db, "preparing statement");
+    }
+    m_stmt.reset(stmt);
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    if (sqlite3_bind_int64(m_stmt.get(), index, value) != SQLITE_OK) {
+        throw_sqlite(m_db, "binding value");
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+    if (sqlite3_bind_text(m_stmt.get(), index, value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT) != SQLITE_OK) {
+        throw_sqlite(m_db, "binding value");
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::nullopt_t) {
+    if (sqlite3_bind_null(m_stmt.get(), index) != SQLITE_OK) {
+        throw_sqlite(m_db, "binding value");
+    }
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt.get());
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    if (rc != SQLITE_DONE) {
+        throw_sqlite(m_db, "running statement");
+    }
+    return false;
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt.get());
+    sqlite3_clear_bindings(m_stmt.get());
+}
+
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(m_stmt.get(), column);
+}
+
+std::string Statement::text(int column) const {
+    const auto* text = sqlite3_column_text(m_stmt.get(), column);
+    return text ? std::string(reinterpret_cast<const char*>(text),
+                              static_cast<std::size_t>(sqlite3_column_bytes(m_stmt.get(), column)))
+                : std::string();
+}
+
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(m_stmt.get(), column) == SQLITE_NULL;
+}
+
+void Database::Closer::operator()(sqlite3* db) const {
+    sqlite3_close_v2(db);
+}
+
+Database::Database(const std::filesystem::path& path) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                       SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    m_db.reset(db);
+    if (rc != SQLITE_OK) {
+        const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        throw model::Failure("opening outbox '" + path.string() + "': " + message);
+    }
+    sqlite3_extended_result_codes(db, 1);
+}
+
+void Database::exec(std::string_view sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(m_db.get(), std::string(sql).c_str(), nullptr, nullptr, &message) !=
+        SQLITE_OK) {
+        std::string text = message ? message : sqlite3_errmsg(m_db.get());
+        sqlite3_free(message);
+        throw model::Failure("outbox: " + text);
+    }
+}
+
+Statement Database::prepare(std::string_view sql) {
+    return Statement(m_db.get(), sql);
+}
+
+int Database::changes() const {
+    return sqlite3_changes(m_db.get());
+}
+
+Transaction::Transaction(Database& db) : m_db(db) {
+    m_db.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+    if (!m_done) {
+        try {
+            m_db.exec("ROLLBACK");
+        } catch (...) {
+        }
+    }
+}
+
+void Transaction::commit() {
+    m_db.exec("COMMIT");
+    m_done = true;
+}
+
+} // namespace outbox

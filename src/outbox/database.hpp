@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace outbox {
+
+// A prepared statement; reset on destruction so it can be reused.
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+
+    // Bind a value to a 1-based parameter; returns *this for chaining.
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view value);
+    Statement& bind(int index, std::nullopt_t);
+
+    // Step once; true while a row is available.
+    bool step();
+    // Step a statement that returns no rows.
+    void run();
+    // Reset and clear bindings for another execution.
+    void reset();
+
+    // Read a column of the current row.
+    std::int64_t integer(int column) const;
+    std::string text(int column) const;
+    bool is_null(int column) const;
+
+private:
+    struct Finalizer {
+        void operator()(sqlite3_stmt* stmt) const;
+    };
+    sqlite3* m_db;
+    std::unique_ptr<sqlite3_stmt, Finalizer> m_stmt;
+};
+
+// An open SQLite database; every failure throws model::Failure with context.
+class Database {
+public:
+    // Open (creating when missing) a database file.
+    explicit Database(const std::filesystem::path& path);
+
+    // Run one or more statements that return no rows.
+    void exec(std::string_view sql);
+    // Prepare a statement.
+    Statement prepare(std::string_view sql);
+    // Return rows changed by the last statement.
+    int changes() const;
+    sqlite3* handle() const { return m_db.get(); }
+
+private:
+    struct Closer {
+        void operator()(sqlite3* db) const;
+    };
+    std::unique_ptr<sqlite3, Closer> m_db;
+};
+
+// A transaction that rolls back unless committed.
+class Transaction {
+public:
+    // Begin IMMEDIATE, so writers queue on the busy timeout instead of failing later.
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    // Commit the transaction.
+    void commit();
+
+private:
+    Database& m_db;
+    bool m_done = false;
+};
+
+} // namespace outbox

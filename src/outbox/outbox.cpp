@@ -1,0 +1,258 @@
+#include "outbox/outbox.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace outbox {
+
+namespace {
+
+constexpr const char* k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS events (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    system       TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    environment  TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'queued'
+                 CHECK (state IN ('queued', 'delivered', 'rejected')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL DEFAULT 0,
+    last_status  INTEGER,
+    last_error   TEXT NOT NULL DEFAULT '',
+    response     TEXT NOT NULL DEFAULT '',
+    queued_at    INTEGER NOT NULL,
+    delivered_at INTEGER,
+    UNIQUE (system, type, id)
+);
+CREATE INDEX IF NOT EXISTS events_queued ON events (system, seq) WHERE state = 'queued';
+CREATE TABLE IF NOT EXISTS notes (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql";
+
+constexpr const char* k_record_columns =
+    "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
+    "last_error, response";
+
+State parse_state(const std::string& text) {
+    if (text == "delivered") {
+        return State::delivered;
+    }
+    return text == "rejected" ? State::rejected : State::queued;
+}
+
+Record read_record(const Statement& stmt) {
+    Record r;
+    r.seq = stmt.integer(0);
+    r.system = stmt.text(1);
+    r.type = stmt.text(2);
+    r.id = stmt.text(3);
+    r.environment = stmt.text(4);
+    r.body = stmt.text(5);
+    r.state = parse_state(stmt.text(6));
+    r.attempts = stmt.integer(7);
+    r.next_attempt = stmt.integer(8);
+    if (!stmt.is_null(9)) {
+        r.last_status = stmt.integer(9);
+    }
+    r.last_error = stmt.text(10);
+    r.response = stmt.text(11);
+    return r;
+}
+
+// Create the outbox file with owner-only permissions before SQLite opens it,
+// so no other user ever reads queued events.
+model::Expected<void> prepare_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto folder = path.parent_path();
+    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
+        std::filesystem::create_directories(folder, ec);
+        if (ec) {
+            return model::fail("creating outbox folder '" + folder.string() +
+                               "': " + ec.message());
+        }
+        ::chmod(folder.c_str(), 0700);
+    }
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return model::fail("opening outbox '" + path.string() + "': " + std::strerror(errno));
+    }
+    ::close(fd);
+    return {};
+}
+
+} // namespace
+
+std::string_view state_name(State state) {
+    switch (state) {
+    case State::queued:
+        return "queued";
+    case State::delivered:
+        return "delivered";
+    case State::rejected:
+        return "rejected";
+    }
+    return "unknown";
+}
+
+Outbox::Outbox(std::filesystem::path path, Database db)
+    : m_path(std::move(path)), m_db(std::move(db)) {}
+
+model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
+    if (auto prepared = prepare_file(path); !prepared) {
+        return std::unexpected(prepared.error());
+    }
+    try {
+        Outbox outbox(path, Database(path));
+        outbox.migrate();
+        return outbox;
+    } catch (const model::Failure& e) {
+        return model::fail(e.what());
+    }
+}
+
+void Outbox::migrate() {
+    m_db.exec("PRAGMA busy_timeout = 30000");
+    m_db.exec("PRAGMA journal_mode = WAL");
+    m_db.exec("PRAGMA synchronous = FULL");
+    Transaction tx(m_db);
+    m_db.exec(k_schema);
+    tx.commit();
+}
+
+EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events) {
+    EnqueueResult result;
+    result.inserted.reserve(events.size());
+    Transaction tx(m_db);
+    auto insert = m_db.prepare(
+        "INSERT INTO events (system, type, id, environment, body, queued_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (system, type, id) DO NOTHING");
+    const auto now = model::now();
+    for (const auto& envelope : events) {
+        insert.bind(1, envelope.system)
+            .bind(2, model::type_name(model::type_of(envelope.event)))
+            .bind(3, model::id_of(envelope.event))
+            .bind(4, envelope.environment)
+            .bind(5, model::to_json(envelope.event))
+            .bind(6, now);
+        insert.run();
+        const bool inserted = m_db.changes() > 0;
+        result.inserted.push_back(inserted);
+        ++(inserted ? result.queued : result.duplicates);
+    }
+    tx.commit();
+    return result;
+}
+
+std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit) {
+    auto stmt = m_db.prepare(std::string(R"sql(
+        WITH blocked AS (
+            SELECT system, MIN(seq) AS first FROM events
+            WHERE state = 'queued' AND next_attempt > ?1 GROUP BY system)
+        SELECT )sql") + k_record_columns + R"sql( FROM events
+        LEFT JOIN blocked USING (system)
+        WHERE state = 'queued' AND next_attempt <= ?1
+          AND (blocked.first IS NULL OR seq < blocked.first)
+        ORDER BY seq LIMIT ?2)sql");
+    stmt.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<Record> records;
+    while (stmt.step()) {
+        records.push_back(read_record(stmt));
+    }
+    return records;
+}
+
+void Outbox::mark_delivered(std::int64_t seq, long status, model::UnixSeconds now) {
+    // A lost "delivered" mark only means a resend, so this write skips the
+    // fsync that "queued" needs; WAL still keeps it across a process crash.
+    m_db.exec("PRAGMA synchronous = NORMAL");
+    auto stmt = m_db.prepare("UPDATE events SET state = 'delivered', attempts = attempts + 1, "
+                             "last_status = ?, last_error = '', delivered_at = ? WHERE seq = ?");
+    stmt.bind(1, static_cast<std::int64_t>(status)).bind(2, now).bind(3, seq).run();
+    m_db.exec("PRAGMA synchronous = FULL");
+}
+
+void Outbox::mark_retry(std::int64_t seq, std::optional<long> status, const std::string& error,
+                        model::UnixSeconds next_attempt) {
+    auto stmt = m_db.prepare("UPDATE events SET attempts = attempts + 1, last_status = ?, "
+                             "last_error = ?, next_attempt = ? WHERE seq = ?");
+    if (status) {
+        stmt.bind(1, static_cast<std::int64_t>(*status));
+    } else {
+        stmt.bind(1, std::nullopt);
+    }
+    stmt.bind(2, error).bind(3, next_attempt).bind(4, seq).run();
+}
+
+void Outbox::mark_rejected(std::int64_t seq, long status, const std::string& error,
+                           const std::string& response) {
+    auto stmt = m_db.prepare("UPDATE events SET state = 'rejected', attempts = attempts + 1, "
+                             "last_status = ?, last_error = ?, response = ? WHERE seq = ?");
+    stmt.bind(1, static_cast<std::int64_t>(status)).bind(2, error).bind(3, response).bind(4, seq);
+    stmt.run();
+}
+
+std::optional<Record> Outbox::find(std::string_view system, std::string_view type,
+                                   std::string_view id) {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_record_columns +
+                             " FROM events WHERE system = ? AND type = ? AND id = ?");
+    stmt.bind(1, system).bind(2, type).bind(3, id);
+    if (!stmt.step()) {
+        return std::nullopt;
+    }
+    return read_record(stmt);
+}
+
+Counts Outbox::counts(model::UnixSeconds now) {
+    auto stmt = m_db.prepare(
+        "SELECT state, COUNT(*), SUM(state = 'queued' AND next_attempt > ?) FROM events "
+        "GROUP BY state");
+    stmt.bind(1, now);
+    Counts counts;
+    while (stmt.step()) {
+        const auto state = parse_state(stmt.text(0));
+        const auto n = stmt.integer(1);
+        if (state == State::queued) {
+            counts.queued = n;
+            counts.waiting = stmt.integer(2);
+        } else {
+            (state == State::delivered ? counts.delivered : counts.rejected) = n;
+        }
+    }
+    return counts;
+}
+
+std::vector<Record> Outbox::list(std::optional<State> state) {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_record_columns +
+                             " FROM events WHERE ?1 IS NULL OR state = ?1 ORDER BY seq");
+    if (state) {
+        stmt.bind(1, state_name(*state));
+    } else {
+        stmt.bind(1, std::nullopt);
+    }
+    std::vector<Record> records;
+    while (stmt.step()) {
+        records.push_back(read_record(stmt));
+    }
+    return records;
+}
+
+std::string Outbox::note(std::string_view key) {
+    auto stmt = m_db.prepare("SELECT value FROM notes WHERE key = ?");
+    stmt.bind(1, key);
+    return stmt.step() ? stmt.text(0) : std::string();
+}
+
+void Outbox::set_note(std::string_view key, std::string_view value) {
+    auto stmt = m_db.prepare("INSERT INTO notes (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    stmt.bind(1, key).bind(2, value).run();
+}
+
+} // namespace outbox

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "model/error.hpp"
+#include "model/event.hpp"
+#include "outbox/database.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace outbox {
+
+// Where an event is in its life.
+enum class State { queued, delivered, rejected };
+
+// Return the name of a state as stored and printed.
+std::string_view state_name(State state);
+
+// One event as the outbox holds it.
+struct Record {
+    std::int64_t seq = 0;
+    std::string system;
+    std::string type;
+    std::string id;
+    std::string environment;
+    std::string body;
+    State state = State::queued;
+    std::int64_t attempts = 0;
+    model::UnixSeconds next_attempt = 0;
+    std::optional<std::int64_t> last_status;
+    std::string last_error;
+    std::string response;
+};
+
+// What an enqueue did, event by event in input order.
+struct EnqueueResult {
+    std::size_t queued = 0;
+    std::size_t duplicates = 0;
+    std::vector<bool> inserted;
+};
+
+// How many events are in each state.
+struct Counts {
+    std::int64_t queued = 0;
+    std::int64_t delivered = 0;
+    std::int64_t rejected = 0;
+    // Queued events whose next attempt is not due yet.
+    std::int64_t waiting = 0;
+};
+
+// The durable queue of events: one SQLite file in WAL mode, synchronous=FULL,
+// every event keyed by (system, type, id) and never queued twice.
+class Outbox {
+public:
+    // Open or create the outbox, creating its folder (0700) and file (0600).
+    static model::Expected<Outbox> open(const std::filesystem::path& path);
+
+    // Queue events in one durable transaction, skipping keys seen before.
+    EnqueueResult enqueue(std::span<const model::Envelope> events);
+
+    // Return up to `limit` queued events due at `now`, oldest first, never
+    // passing an event of the same system that is still waiting.
+    std::vector<Record> due(model::UnixSeconds now, std::size_t limit);
+
+    // Record a 2xx answer.
+    void mark_delivered(std::int64_t seq, long status, model::UnixSeconds now);
+    // Record a retryable failure and when to try again.
+    void mark_retry(std::int64_t seq, std::optional<long> status, const std::string& error,
+                    model::UnixSeconds next_attempt);
+    // Park an event the API refused for good, keeping its answer.
+    void mark_rejected(std::int64_t seq, long status, const std::string& error,
+                       const std::string& response);
+
+    // Return the event with this key, if it was ever queued.
+    std::optional<Record> find(std::string_view system, std::string_view type,
+                               std::string_view id);
+    // Return how many events are in each state.
+    Counts counts(model::UnixSeconds now);
+    // Return every event, or those in one state, oldest first.
+    std::vector<Record> list(std::optional<State> state = std::nullopt);
+
+    // Read or write a note such as the last delivery problem ("" when unset).
+    std::string note(std::string_view key);
+    void set_note(std::string_view key, std::string_view value);
+
+    // Return the file this outbox lives in.
+    const std::filesystem::path& path() const { return m_path; }
+    // Give the layers above raw access for their own tables (daemon state).
+    Database& database() { return m_db; }
+
+private:
+    Outbox(std::filesystem::path path, Database db);
+    void migrate();
+
+    std::filesystem::path m_path;
+    Database m_db;
+};
+
+} // namespace outbox
