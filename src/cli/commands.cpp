@@ -1,8 +1,13 @@
 #include "cli/commands.hpp"
 
+#include "cli/backfill.hpp"
 #include "cli/options.hpp"
 #include "cli/outbox_commands.hpp"
 #include "cli/push.hpp"
+#include "daemon/status.hpp"
+#include "daemon/watch.hpp"
+#include "hook/hook_command.hpp"
+#include "hook/install.hpp"
 #include "model/version.hpp"
 
 #include <cstdlib>
@@ -41,6 +46,12 @@ const std::map<std::string, Command>& commands() {
         {"push", run_push},
         {"flush", run_flush},
         {"outbox", run_outbox},
+        {"backfill", run_backfill},
+        {"hook", hook::run_hook},
+        {"install-hooks", hook::run_install_hooks},
+        {"uninstall-hooks", hook::run_uninstall_hooks},
+        {"watch", watch::run_watch},
+        {"status", watch::run_status},
     };
     return k_commands;
 }

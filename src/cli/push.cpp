@@ -1,6 +1,7 @@
 #include "cli/push.hpp"
 
 #include "cli/delivery.hpp"
+#include "cli/git_deployment.hpp"
 #include "cli/options.hpp"
 
 #include <iostream>
@@ -138,7 +139,10 @@ int run_push(const std::vector<std::string>& args) {
         return push_event(args[0], rest);
     }
     if (args[0] == "git") {
-        throw UsageError("push git deployment is not available yet");
+        if (rest.empty() || rest[0] != "deployment") {
+            throw UsageError("expected `push git deployment`");
+        }
+        return run_git_deployment(std::vector<std::string>(rest.begin() + 1, rest.end()));
     }
     throw UsageError("unknown event type '" + args[0] +
                      "' (expected change, deployment, incident or git deployment)");

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "git/facts.hpp"
+#include "model/error.hpp"
+#include "model/event.hpp"
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+// Turns git facts into events (../shared/spec/derivation.md). Pure: it reads
+// history only through the History interface and does no I/O of its own.
+namespace derive {
+
+// How a repository's deployments are found.
+enum class Strategy { tags, branch, none };
+
+// Which commit time a backfilled change carries.
+enum class ChangeTime { committer, author };
+
+// The default release pattern: SemVer with an optional v, no pre-release.
+inline constexpr const char* k_default_tag_pattern =
+    R"(^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(\+[0-9A-Za-z.-]+)?$)";
+
+// A repository's derivation settings, resolved.
+struct Policy {
+    Strategy strategy = Strategy::tags;
+    std::string tag_pattern = k_default_tag_pattern;
+    // Globs over branch names without refs/heads/ (default: every branch).
+    std::vector<std::string> branch_globs = {"*"};
+    // The deploy branch of the branch strategy, without refs/heads/.
+    std::string deploy_branch = "main";
+};
+
+// Check a policy (compiles the pattern) and return it ready to use.
+model::Expected<Policy> make_policy(Policy policy);
+
+// Return whether a full ref name is a tracked branch.
+bool is_tracked_branch(const Policy& policy, const std::string& ref_name);
+
+// Return whether a ref is a release tag: refs/tags/NAME, NAME matches the
+// pattern and the ref peels to a commit.
+bool is_release_tag(const Policy& policy, const git::Ref& ref);
+
+// Counts for the one-line summary at the end of a run.
+struct Summary {
+    std::size_t commits = 0;
+    std::size_t changes = 0;
+    std::size_t deployments = 0;
+    std::size_t tags_not_release = 0;
+    std::size_t tags_not_commit = 0;
+    std::size_t outside_window = 0;
+    // One line per notable thing to log (a moved tag, a shallow boundary).
+    std::vector<std::string> notes;
+};
+
+// Events in the order they must be queued: changes before the deployment that
+// ships them.
+struct Derived {
+    std::vector<model::Event> events;
+    Summary summary;
+};
+
+// Read access to history, implemented over libgit2 by git::Repository.
+class History {
+public:
+    virtual ~History() = default;
+    // Return the commits reachable from `include` and from none of `exclude`.
+    virtual model::Expected<git::CommitGraph>
+    commits(const std::vector<std::string>& include,
+            const std::vector<std::string>& exclude) = 0;
+};
+
+// Options of a backfill.
+struct BackfillOptions {
+    ChangeTime change_time = ChangeTime::committer;
+    std::optional<model::UnixSeconds> since;
+    std::optional<model::UnixSeconds> until;
+};
+
+// Derive every event of a repository's history (backfill mode).
+model::Expected<Derived> backfill(const git::RefSnapshot& refs, History& history,
+                                  const Policy& policy, const BackfillOptions& options);
+
+// One ref change as a push or a poll sees it; an empty id is a creation
+// (old) or a deletion (new).
+struct RefUpdate {
+    std::string name;
+    std::string old_id;
+    std::string new_id;
+};
+
+// Derive the events of a set of ref updates (post-receive and watch modes).
+// `before` is every ref as it was before the updates; `now` times new changes
+// and lightweight tags.
+model::Expected<Derived> updates(const git::RefSnapshot& before,
+                                 const std::vector<RefUpdate>& updates, History& history,
+                                 const Policy& policy, model::UnixSeconds now);
+
+} // namespace derive

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "derive/derive.hpp"
+#include "git/facts.hpp"
+#include "model/error.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+struct git_repository;
+
+// The only folder that includes git2.h.
+namespace git {
+
+// An open repository (bare or not). Errors read like
+// "opening repository '/srv/x.git': ...".
+class Repository : public derive::History {
+public:
+    // Open a repository at exactly this path (no search upwards).
+    static model::Expected<Repository> open(const std::filesystem::path& path);
+
+    // Read every ref in one pass, peeling tags through chains of annotated tags.
+    model::Expected<RefSnapshot> refs() const;
+
+    // Return the commits reachable from `include` and not from `exclude`.
+    model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
+                                         const std::vector<std::string>& exclude) override;
+
+    // Return a string from the repository's git config, if set.
+    std::optional<std::string> config_string(const std::string& key) const;
+
+    // Return where history is cut when the repository is a shallow clone.
+    std::optional<std::string> shallow_boundary() const;
+
+    // Return the path the repository was opened at.
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    struct Free {
+        void operator()(git_repository* repo) const;
+    };
+    Repository(std::filesystem::path path, git_repository* repo);
+
+    std::filesystem::path m_path;
+    std::unique_ptr<git_repository, Free> m_repo;
+};
+
+} // namespace git
