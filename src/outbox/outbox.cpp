@@ -127,9 +127,15 @@ void Outbox::migrate() {
 }
 
 EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events) {
+    Transaction tx(m_db);
+    auto result = enqueue(events, tx);
+    tx.commit();
+    return result;
+}
+
+EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events, const Transaction&) {
     EnqueueResult result;
     result.inserted.reserve(events.size());
-    Transaction tx(m_db);
     auto insert = m_db.prepare(
         "INSERT INTO events (system, type, id, environment, body, queued_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (system, type, id) DO NOTHING");
@@ -146,7 +152,6 @@ EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events) {
         result.inserted.push_back(inserted);
         ++(inserted ? result.queued : result.duplicates);
     }
-    tx.commit();
     return result;
 }
 

@@ -61,6 +61,9 @@ public:
 
     // Queue events in one durable transaction, skipping keys seen before.
     EnqueueResult enqueue(std::span<const model::Envelope> events);
+    // Queue events inside a transaction the caller holds on database(), so
+    // they commit together with the caller's own writes (daemon snapshots).
+    EnqueueResult enqueue(std::span<const model::Envelope> events, const Transaction& tx);
 
     // Return up to `limit` queued events due at `now`, oldest first, never
     // passing an event of the same system that is still waiting.
