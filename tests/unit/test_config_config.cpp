@@ -1,0 +1,107 @@
+#include "config/config.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+std::string error_of(const std::string& text) {
+    const auto result = config::parse_config(text, "c.yaml");
+    REQUIRE_FALSE(result.has_value());
+    return result.error().message;
+}
+
+} // namespace
+
+TEST_SUITE("config::Config") {
+    TEST_CASE("an empty file gives the defaults") {
+        const auto config = config::parse_config("", "c.yaml").value();
+        CHECK_FALSE(config.api_key.has_value());
+        CHECK(config.timeouts.total == 30);
+        CHECK(config.watch.interval == 60);
+        CHECK(config.hook.deliver == "background");
+        CHECK(config.repositories.empty());
+    }
+
+    TEST_CASE("every documented key is read") {
+        const auto config = config::parse_config(R"(
+api_key_file: /etc/pulse-agent/key
+base_url: http://127.0.0.1:9000
+outbox: /tmp/o.db
+system: shop
+timeouts: {connect: 2, total: 5, low_speed: 3}
+retry: {initial_backoff: 1, max_backoff: 60, max_retry_after: 120}
+hook: {quiet: true, deliver: none}
+watch: {interval: 15, fetch: true, fetch_timeout: 40, backfill_on_first_sight: true}
+repositories:
+  - /srv/git/simple.git
+  - path: /srv/git/**/*.git
+    system: mirrors
+    strategy: branch
+    deploy_branch: production
+    branches: [main, "release/*"]
+    tag_pattern: '^rel-\d+$'
+)",
+                                                   "c.yaml")
+                                .value();
+        CHECK(config.api_key_file == "/etc/pulse-agent/key");
+        CHECK(config.base_url == "http://127.0.0.1:9000");
+        CHECK(config.system == "shop");
+        CHECK(config.timeouts.connect == 2);
+        CHECK(config.timeouts.low_speed == 3);
+        CHECK(config.retry.max_retry_after == 120);
+        CHECK(config.hook.quiet);
+        CHECK(config.hook.deliver == "none");
+        CHECK(config.watch.interval == 15);
+        CHECK(config.watch.backfill_on_first_sight);
+        REQUIRE(config.repositories.size() == 2);
+        CHECK(config.repositories[0].path == "/srv/git/simple.git");
+        CHECK_FALSE(config.repositories[0].system.has_value());
+        CHECK(config.repositories[1].strategy == "branch");
+        CHECK(config.repositories[1].branches ==
+              std::vector<std::string>{"main", "release/*"});
+        CHECK(config.repositories[1].tag_pattern == "^rel-\\d+$");
+    }
+
+    TEST_CASE("an unknown key names file, line and column") {
+        CHECK(error_of("base_url: http://x\nbase_ulr: http://y\n") ==
+              "c.yaml:2:1: unknown key 'base_ulr' in the config file");
+        CHECK(error_of("timeouts:\n  connect: 1\n  totl: 2\n") ==
+              "c.yaml:3:3: unknown key 'totl' in timeouts");
+    }
+
+    TEST_CASE("a wrong type names file, line and column") {
+        CHECK(error_of("timeouts:\n  total: soon\n") ==
+              "c.yaml:2:10: 'total' must be a whole number of seconds, not 'soon'");
+        CHECK(error_of("hook:\n  quiet: maybe\n") ==
+              "c.yaml:2:10: 'quiet' must be true or false, not 'maybe'");
+        CHECK(error_of("base_url: [a, b]\n") == "c.yaml:1:11: 'base_url' must be a string");
+        CHECK(error_of("timeouts: 5\n") == "c.yaml:1:11: timeouts must be a mapping");
+        CHECK(error_of("watch:\n  interval: 0\n") == "c.yaml:2:13: 'interval' must be positive");
+    }
+
+    TEST_CASE("bad values and YAML syntax errors are located too") {
+        CHECK(error_of("repositories:\n  - path: /x\n    strategy: weekly\n") ==
+              "c.yaml:3:15: 'strategy' must be tags, branch or none");
+        CHECK(error_of("repositories:\n  - system: x\n") ==
+              "c.yaml:2:5: a repository needs a 'path'");
+        CHECK(error_of("timeouts:\n  total: [1, 2\n").starts_with("c.yaml:3:"));
+    }
+
+    TEST_CASE("a missing file is a clear error") {
+        const auto result = config::load_config("/nonexistent/pulse.yaml");
+        REQUIRE_FALSE(result.has_value());
+        CHECK(result.error().message ==
+              "reading config '/nonexistent/pulse.yaml': No such file or directory");
+    }
+}
+
+TEST_SUITE("config::Config example") {
+    TEST_CASE("the example config documents only keys that parse") {
+        const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
+                          "config" / "pulse-agent.example.yaml";
+        const auto result = config::load_config(path);
+        REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+        CHECK(result->base_url == "https://ingestion.pulse.codacy.com");
+        CHECK(result->timeouts.total == 30);
+    }
+}

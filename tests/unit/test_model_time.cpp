@@ -1,0 +1,29 @@
+#include "model/time.hpp"
+
+#include <doctest/doctest.h>
+
+TEST_SUITE("model::time") {
+    TEST_CASE("formats UTC with a Z and second precision") {
+        CHECK(model::format_rfc3339(0) == "1970-01-01T00:00:00Z");
+        CHECK(model::format_rfc3339(1602848432) == "2020-10-16T11:40:32Z");
+    }
+
+    TEST_CASE("parses Unix seconds, dates and RFC 3339 with zones") {
+        CHECK(model::parse_time("1602848432").value() == 1602848432);
+        CHECK(model::parse_time("2020-10-16").value() == 1602806400);
+        CHECK(model::parse_time("2020-10-16T11:40:32Z").value() == 1602848432);
+        CHECK(model::parse_time("2020-10-16T12:40:32+01:00").value() == 1602848432);
+        CHECK(model::parse_time("2020-10-16T06:40:32-05:00").value() == 1602848432);
+        CHECK(model::parse_time("2020-10-16T11:40:32.250Z").value() == 1602848432);
+    }
+
+    TEST_CASE("rejects what is not a time, saying why") {
+        CHECK_FALSE(model::parse_time("").has_value());
+        CHECK_FALSE(model::parse_time("yesterday").has_value());
+        CHECK_FALSE(model::parse_time("2020-13-01").has_value());
+        CHECK_FALSE(model::parse_time("12ab").has_value());
+        const auto no_zone = model::parse_time("2020-10-16T11:40:32");
+        REQUIRE_FALSE(no_zone.has_value());
+        CHECK(no_zone.error().message.find("zone") != std::string::npos);
+    }
+}
