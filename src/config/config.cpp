@@ -145,8 +145,8 @@ public:
             }
         }
         if (const auto node = root["watch"]) {
-            expect_map(node, "watch", {"interval", "fetch", "fetch_timeout",
-                                       "backfill_on_first_sight"});
+            expect_map(node, "watch",
+                       {"interval", "fetch", "fetch_timeout", "backfill_on_first_sight"});
             read_seconds(node, "interval", config.watch.interval);
             read(node, "fetch", config.watch.fetch, "true or false");
             read_seconds(node, "fetch_timeout", config.watch.fetch_timeout);

@@ -43,8 +43,7 @@ model::Expected<Config> load_chosen_config(const Overrides& overrides, const Get
 }
 
 model::Expected<std::optional<std::string>> resolve_key(const Overrides& overrides,
-                                                        const Getenv& getenv,
-                                                        const Config& file) {
+                                                        const Getenv& getenv, const Config& file) {
     // A key given directly beats a key file at the same level.
     const std::optional<std::string> levels[][2] = {
         {overrides.api_key, overrides.api_key_file},
@@ -84,8 +83,7 @@ std::filesystem::path default_outbox_path(const Getenv& getenv) {
 model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
     std::ifstream in(path);
     if (!in) {
-        return model::fail("reading API key file '" + path.string() +
-                           "': " + std::strerror(errno));
+        return model::fail("reading API key file '" + path.string() + "': " + std::strerror(errno));
     }
     std::ostringstream text;
     text << in.rdbuf();
@@ -110,15 +108,15 @@ model::Expected<Settings> resolve_settings(const Overrides& overrides, const Get
         return std::unexpected(key.error());
     }
     settings.api_key = *key;
-    settings.base_url = first_of({overrides.base_url, from_env(getenv, "PULSE_BASE_URL"),
-                                  settings.file.base_url})
-                            .value_or(k_default_base_url);
-    auto outbox = first_of({overrides.outbox, from_env(getenv, "PULSE_OUTBOX"),
-                            settings.file.outbox});
+    settings.base_url =
+        first_of({overrides.base_url, from_env(getenv, "PULSE_BASE_URL"), settings.file.base_url})
+            .value_or(k_default_base_url);
+    auto outbox =
+        first_of({overrides.outbox, from_env(getenv, "PULSE_OUTBOX"), settings.file.outbox});
     settings.outbox = outbox ? std::filesystem::path(*outbox) : default_outbox_path(getenv);
-    settings.system = first_of({overrides.system, from_env(getenv, "PULSE_SYSTEM"),
-                                settings.file.system})
-                          .value_or("");
+    settings.system =
+        first_of({overrides.system, from_env(getenv, "PULSE_SYSTEM"), settings.file.system})
+            .value_or("");
     return settings;
 }
 

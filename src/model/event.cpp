@@ -20,12 +20,8 @@ nlohmann::ordered_json body_of(const Change& c) {
 }
 
 nlohmann::ordered_json body_of(const Deployment& d) {
-    return {{"source", d.source},
-            {"deploy_id", d.id},
-            {"time_created", format_rfc3339(d.time)},
-            {"changes", d.changes},
-            {"teams", d.teams},
-            {"$type", "deployment"}};
+    return {{"source", d.source},   {"deploy_id", d.id}, {"time_created", format_rfc3339(d.time)},
+            {"changes", d.changes}, {"teams", d.teams},  {"$type", "deployment"}};
 }
 
 nlohmann::ordered_json body_of(const Incident& i) {

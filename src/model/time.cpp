@@ -48,20 +48,21 @@ Expected<UnixSeconds> parse_calendar(std::string_view text) {
     auto number = [&](int i) { return m[i].matched ? std::stoll(m[i].str()) : 0LL; };
     const auto month = number(2), day = number(3), hour = number(4), minute = number(5),
                second = number(6);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-        second > 60) {
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
         return fail("date or time out of range");
     }
     if (m[4].matched && !m[7].matched) {
         return fail("a time of day needs a zone (Z or +HH:MM)");
     }
-    UnixSeconds result = days_from_civil(number(1), static_cast<unsigned>(month),
-                                         static_cast<unsigned>(day)) * 86400 +
-                         hour * 3600 + minute * 60 + second;
+    UnixSeconds result =
+        days_from_civil(number(1), static_cast<unsigned>(month), static_cast<unsigned>(day)) *
+            86400 +
+        hour * 3600 + minute * 60 + second;
     const std::string zone = m[7].str();
     if (zone.size() == 6) {
         const int sign = zone[0] == '-' ? -1 : 1;
-        result -= sign * (std::stoll(zone.substr(1, 2)) * 3600 + std::stoll(zone.substr(4, 2)) * 60);
+        result -=
+            sign * (std::stoll(zone.substr(1, 2)) * 3600 + std::stoll(zone.substr(4, 2)) * 60);
     }
     return result;
 }

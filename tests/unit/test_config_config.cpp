@@ -41,7 +41,7 @@ repositories:
     branches: [main, "release/*"]
     tag_pattern: '^rel-\d+$'
 )",
-                                                   "c.yaml")
+                                                 "c.yaml")
                                 .value();
         CHECK(config.api_key_file == "/etc/pulse-agent/key");
         CHECK(config.base_url == "http://127.0.0.1:9000");
@@ -57,8 +57,7 @@ repositories:
         CHECK(config.repositories[0].path == "/srv/git/simple.git");
         CHECK_FALSE(config.repositories[0].system.has_value());
         CHECK(config.repositories[1].strategy == "branch");
-        CHECK(config.repositories[1].branches ==
-              std::vector<std::string>{"main", "release/*"});
+        CHECK(config.repositories[1].branches == std::vector<std::string>{"main", "release/*"});
         CHECK(config.repositories[1].tag_pattern == "^rel-\\d+$");
     }
 
@@ -97,8 +96,9 @@ repositories:
 
 TEST_SUITE("config::Config example") {
     TEST_CASE("the example config documents only keys that parse") {
-        const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-                          "config" / "pulse-agent.example.yaml";
+        const auto path =
+            std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "config" /
+            "pulse-agent.example.yaml";
         const auto result = config::load_config(path);
         REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
         CHECK(result->base_url == "https://ingestion.pulse.codacy.com");

@@ -36,8 +36,7 @@ TEST_SUITE("config::Settings") {
         const auto file = s.write("c.yaml", "api_key: from-config\nbase_url: http://config\n"
                                             "outbox: /config/o.db\nsystem: cfg\n");
         config::Overrides flags;
-        auto settings =
-            config::resolve_settings(flags, env_of({{"PULSE_CONFIG", file}})).value();
+        auto settings = config::resolve_settings(flags, env_of({{"PULSE_CONFIG", file}})).value();
         CHECK(settings.api_key == "from-config");
         CHECK(settings.base_url == "http://config");
         CHECK(settings.outbox == "/config/o.db");

@@ -42,7 +42,8 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(result.inserted == std::vector<bool>{true, true});
         // Same id in another system, or as another type, is another key.
         const std::vector<model::Envelope> second = {
-            change("a", "c1"), change("b", "c1"),
+            change("a", "c1"),
+            change("b", "c1"),
             {"a", "test", model::Deployment{"c1", 1, {}, {}}}};
         result = box.enqueue(second);
         CHECK(result.queued == 2);
