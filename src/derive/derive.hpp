@@ -4,9 +4,11 @@
 #include "model/error.hpp"
 #include "model/event.hpp"
 
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // Turns git facts into events (../shared/spec/derivation.md). Pure: it reads
@@ -31,17 +33,30 @@ struct Policy {
     std::vector<std::string> branch_globs = {"*"};
     // The deploy branch of the branch strategy, without refs/heads/.
     std::string deploy_branch = "main";
+    // The compiled tag pattern, set by make_policy (compiled on use when unset).
+    std::shared_ptr<const std::regex> release_regex;
 };
+
+// Return a strategy's name as the config and the command line spell it.
+std::string_view strategy_name(Strategy strategy);
+
+// Parse "tags", "branch" or "none".
+model::Expected<Strategy> parse_strategy(std::string_view name);
 
 // Check a policy (compiles the pattern) and return it ready to use.
 model::Expected<Policy> make_policy(Policy policy);
 
-// Return whether a full ref name is a tracked branch.
+// Return whether a full ref name is a tracked branch (under the branch
+// strategy, the deploy branch always is).
 bool is_tracked_branch(const Policy& policy, const std::string& ref_name);
 
 // Return whether a ref is a release tag: refs/tags/NAME, NAME matches the
 // pattern and the ref peels to a commit.
 bool is_release_tag(const Policy& policy, const git::Ref& ref);
+
+// Return whether a full ref name is refs/tags/NAME with NAME matching the
+// release pattern, whatever the tag points at.
+bool matches_release_pattern(const Policy& policy, const std::string& ref_name);
 
 // Counts for the one-line summary at the end of a run.
 struct Summary {
@@ -67,9 +82,12 @@ class History {
 public:
     virtual ~History() = default;
     // Return the commits reachable from `include` and from none of `exclude`.
-    virtual model::Expected<git::CommitGraph>
-    commits(const std::vector<std::string>& include,
-            const std::vector<std::string>& exclude) = 0;
+    virtual model::Expected<git::CommitGraph> commits(const std::vector<std::string>& include,
+                                                      const std::vector<std::string>& exclude) = 0;
+    // Return a ref as it reads when it points at `target`: peeled, with the
+    // outermost tag's tagger time. updates() needs it for the tags a push
+    // creates; the default says this history cannot.
+    virtual model::Expected<git::Ref> resolve(const std::string& name, const std::string& target);
 };
 
 // Options of a backfill.
@@ -90,6 +108,20 @@ struct RefUpdate {
     std::string old_id;
     std::string new_id;
 };
+
+// Return whether a ref update's id means "no ref": empty, or all zeros as
+// git hooks print it.
+bool is_absent(const std::string& id);
+
+// Return the updates that turn `before` into `after` (the daemon's view of
+// two polls), sorted by ref name.
+std::vector<RefUpdate> diff_refs(const git::RefSnapshot& before, const git::RefSnapshot& after);
+
+// Return the refs as they were before `updates` were applied to `after` (a
+// post-receive hook sees only the result and its stdin), resolving old values
+// through `history`.
+model::Expected<git::RefSnapshot>
+refs_before(const git::RefSnapshot& after, const std::vector<RefUpdate>& updates, History& history);
 
 // Derive the events of a set of ref updates (post-receive and watch modes).
 // `before` is every ref as it was before the updates; `now` times new changes

@@ -5,9 +5,11 @@
 #include "model/error.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 struct git_repository;
 
@@ -28,11 +30,28 @@ public:
     model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
                                          const std::vector<std::string>& exclude) override;
 
+    // Return the same, calling `progress` with the count of commits read so far.
+    model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
+                                         const std::vector<std::string>& exclude,
+                                         const std::function<void(std::size_t)>& progress);
+
+    // Return a ref as it reads when it points at `target` (peeled, tagger time).
+    model::Expected<Ref> resolve(const std::string& name, const std::string& target) override;
+
     // Return a string from the repository's git config, if set.
     std::optional<std::string> config_string(const std::string& key) const;
 
+    // Return every value of a multi-valued git config key, in order.
+    std::vector<std::string> config_strings(const std::string& key) const;
+
     // Return where history is cut when the repository is a shallow clone.
     std::optional<std::string> shallow_boundary() const;
+
+    // Return the ids of the commits a shallow clone's history is cut below.
+    std::vector<std::string> shallow_commits() const;
+
+    // Return whether the repository has no commits at all.
+    bool is_empty() const;
 
     // Return the path the repository was opened at.
     const std::filesystem::path& path() const { return m_path; }

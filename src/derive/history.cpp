@@ -1,0 +1,9 @@
+#include "derive/derive.hpp"
+
+namespace derive {
+
+model::Expected<git::Ref> History::resolve(const std::string& name, const std::string&) {
+    return model::fail("resolving '" + name + "': this history cannot read refs");
+}
+
+} // namespace derive

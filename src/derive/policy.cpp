@@ -1,0 +1,97 @@
+#include "derive/derive.hpp"
+
+#include <fnmatch.h>
+#include <map>
+
+namespace derive {
+
+namespace {
+
+constexpr std::string_view k_heads = "refs/heads/";
+constexpr std::string_view k_tags = "refs/tags/";
+
+// Return the policy's compiled pattern, compiling (once per thread) a policy
+// that did not come from make_policy.
+const std::regex& release_regex(const Policy& policy) {
+    if (policy.release_regex) {
+        return *policy.release_regex;
+    }
+    thread_local std::map<std::string, std::regex> compiled;
+    auto it = compiled.find(policy.tag_pattern);
+    if (it == compiled.end()) {
+        it = compiled.emplace(policy.tag_pattern, std::regex(policy.tag_pattern)).first;
+    }
+    return it->second;
+}
+
+} // namespace
+
+std::string_view strategy_name(Strategy strategy) {
+    switch (strategy) {
+    case Strategy::tags:
+        return "tags";
+    case Strategy::branch:
+        return "branch";
+    case Strategy::none:
+        return "none";
+    }
+    return "tags";
+}
+
+model::Expected<Strategy> parse_strategy(std::string_view name) {
+    for (const auto strategy : {Strategy::tags, Strategy::branch, Strategy::none}) {
+        if (name == strategy_name(strategy)) {
+            return strategy;
+        }
+    }
+    return model::fail("unknown strategy '" + std::string(name) +
+                       "' (expected tags, branch or none)");
+}
+
+model::Expected<Policy> make_policy(Policy policy) {
+    try {
+        policy.release_regex = std::make_shared<const std::regex>(policy.tag_pattern);
+    } catch (const std::regex_error& e) {
+        return model::fail("tag pattern '" + policy.tag_pattern + "': " + e.what());
+    }
+    if (policy.branch_globs.empty()) {
+        policy.branch_globs = {"*"};
+    }
+    if (policy.strategy == Strategy::branch && policy.deploy_branch.empty()) {
+        return model::fail("the branch strategy needs a deploy branch");
+    }
+    if (policy.deploy_branch.starts_with(k_heads)) {
+        policy.deploy_branch.erase(0, k_heads.size());
+    }
+    return policy;
+}
+
+bool is_tracked_branch(const Policy& policy, const std::string& ref_name) {
+    if (!ref_name.starts_with(k_heads)) {
+        return false;
+    }
+    const std::string branch = ref_name.substr(k_heads.size());
+    if (policy.strategy == Strategy::branch && branch == policy.deploy_branch) {
+        return true;
+    }
+    for (const auto& glob : policy.branch_globs) {
+        if (fnmatch(glob.c_str(), branch.c_str(), 0) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool matches_release_pattern(const Policy& policy, const std::string& ref_name) {
+    if (!ref_name.starts_with(k_tags)) {
+        return false;
+    }
+    const auto name = ref_name.begin() + static_cast<std::ptrdiff_t>(k_tags.size());
+    return std::regex_search(name, ref_name.end(), release_regex(policy));
+}
+
+bool is_release_tag(const Policy& policy, const git::Ref& ref) {
+    return ref.peeled_kind == git::ObjectKind::commit && matches_release_pattern(policy, ref.name);
+}
+
+} // namespace derive

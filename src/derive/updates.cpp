@@ -1,0 +1,216 @@
+#include "derive/derive.hpp"
+#include "derive/releases.hpp"
+#include "derive/shipments.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace derive {
+
+namespace {
+
+// What the refs looked like before the updates, as derivation needs it.
+struct Before {
+    // Tips of tracked branches and release tags: their history is not new.
+    std::vector<std::string> tracked_tips;
+    // Tips of release tags: what earlier deployments shipped.
+    std::vector<std::string> release_tips;
+    std::unordered_set<std::string> release_names;
+};
+
+Before read_before(const git::RefSnapshot& refs, const Policy& policy) {
+    Before before;
+    for (const auto& ref : refs) {
+        const bool release = is_release_tag(policy, ref);
+        if (release) {
+            before.release_tips.push_back(ref.peeled);
+            before.release_names.insert(ref.name);
+        }
+        if (release ||
+            (ref.peeled_kind == git::ObjectKind::commit && is_tracked_branch(policy, ref.name))) {
+            before.tracked_tips.push_back(ref.peeled);
+        }
+    }
+    return before;
+}
+
+// What the updates bring: new tips, created release tags, deploy-branch moves.
+struct Incoming {
+    std::vector<std::string> tips;
+    std::vector<git::Ref> created_tags;
+    std::vector<RefUpdate> deploy_moves;
+};
+
+model::Expected<void> read_tag_update(const RefUpdate& update, const Before& before,
+                                      History& history, const Policy& policy, Incoming& incoming,
+                                      Summary& summary) {
+    if (!matches_release_pattern(policy, update.name)) {
+        ++summary.tags_not_release;
+        return {};
+    }
+    auto ref = history.resolve(update.name, update.new_id);
+    if (!ref) {
+        return std::unexpected(ref.error());
+    }
+    if (ref->peeled_kind != git::ObjectKind::commit) {
+        ++summary.tags_not_commit;
+        return {};
+    }
+    incoming.tips.push_back(ref->peeled);
+    if (!is_absent(update.old_id) || before.release_names.contains(update.name)) {
+        summary.notes.push_back("release tag '" + update.name.substr(10) + "' moved to " +
+                                update.new_id +
+                                "; it was reported before and is not reported again");
+        return {};
+    }
+    incoming.created_tags.push_back(std::move(*ref));
+    return {};
+}
+
+model::Expected<void> read_update(const RefUpdate& update, const Before& before, History& history,
+                                  const Policy& policy, Incoming& incoming, Summary& summary) {
+    if (is_absent(update.new_id)) {
+        if (before.release_names.contains(update.name)) {
+            summary.notes.push_back("release tag '" + update.name.substr(10) +
+                                    "' deleted; its deployment stays reported");
+        }
+        return {};
+    }
+    if (update.name.starts_with("refs/tags/")) {
+        return read_tag_update(update, before, history, policy, incoming, summary);
+    }
+    if (!is_tracked_branch(policy, update.name)) {
+        return {};
+    }
+    incoming.tips.push_back(update.new_id);
+    if (policy.strategy == Strategy::branch &&
+        update.name == "refs/heads/" + policy.deploy_branch && update.new_id != update.old_id) {
+        incoming.deploy_moves.push_back(update);
+    }
+    return {};
+}
+
+std::vector<std::string> ids_parents_first(const git::CommitGraph& graph,
+                                           const std::vector<std::uint32_t>& indexes) {
+    std::vector<std::string> ids;
+    ids.reserve(indexes.size());
+    for (const auto index : indexes) {
+        ids.push_back(graph.commits[index].id);
+    }
+    return ids;
+}
+
+std::vector<std::uint32_t> all_parents_first(const git::CommitGraph& graph) {
+    std::vector<std::uint32_t> indexes(graph.commits.size());
+    for (std::uint32_t i = 0; i < indexes.size(); ++i) {
+        indexes[i] = static_cast<std::uint32_t>(indexes.size() - 1 - i);
+    }
+    return indexes;
+}
+
+// The deployments of release tags created by the updates, in tag order.
+model::Expected<std::vector<model::Deployment>>
+tag_deployments(const std::vector<git::Ref>& created, const Before& before, History& history,
+                const std::unordered_set<std::string>& new_changes, model::UnixSeconds now) {
+    std::vector<Release> releases;
+    std::vector<std::string> tips;
+    for (const auto& ref : created) {
+        releases.push_back(make_release(ref, ref.tagger_time.value_or(now)));
+        tips.push_back(ref.peeled);
+    }
+    sort_releases(releases);
+    auto graph = history.commits(tips, before.release_tips);
+    if (!graph) {
+        return std::unexpected(graph.error());
+    }
+    std::vector<std::uint32_t> starts;
+    for (const auto& release : releases) {
+        const auto it = graph->index.find(release.commit);
+        // A tag on a commit an existing release ships reaches nothing new.
+        starts.push_back(it == graph->index.end() ? k_unshipped : it->second);
+    }
+    std::vector<std::uint32_t> walkable;
+    std::copy_if(starts.begin(), starts.end(), std::back_inserter(walkable),
+                 [](std::uint32_t s) { return s != k_unshipped; });
+    const auto reachers = first_reachers(*graph, walkable);
+    auto shipped = shipments(reachers, walkable.size());
+    std::vector<model::Deployment> deployments;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < releases.size(); ++i) {
+        model::Deployment d{releases[i].name, releases[i].time, {}, {}, "git"};
+        if (starts[i] != k_unshipped) {
+            d.changes = ids_parents_first(*graph, shipped[next++]);
+        }
+        const bool ships_new = std::any_of(d.changes.begin(), d.changes.end(), [&](const auto& id) {
+            return new_changes.contains(id);
+        });
+        d.time = ships_new ? std::max(d.time, now) : d.time;
+        deployments.push_back(std::move(d));
+    }
+    return deployments;
+}
+
+// The deployments of the branch strategy: one per move of the deploy branch.
+model::Expected<std::vector<model::Deployment>>
+branch_deployments(const std::vector<RefUpdate>& moves, History& history, model::UnixSeconds now) {
+    std::vector<model::Deployment> deployments;
+    for (const auto& move : moves) {
+        std::vector<std::string> exclude;
+        if (!is_absent(move.old_id)) {
+            exclude.push_back(move.old_id);
+        }
+        auto graph = history.commits({move.new_id}, exclude);
+        if (!graph) {
+            return std::unexpected(graph.error());
+        }
+        deployments.push_back(model::Deployment{
+            move.new_id, now, ids_parents_first(*graph, all_parents_first(*graph)), {}, "git"});
+    }
+    return deployments;
+}
+
+} // namespace
+
+model::Expected<Derived> updates(const git::RefSnapshot& before_refs,
+                                 const std::vector<RefUpdate>& ref_updates, History& history,
+                                 const Policy& policy, model::UnixSeconds now) {
+    Derived out;
+    const auto before = read_before(before_refs, policy);
+    Incoming incoming;
+    for (const auto& update : ref_updates) {
+        if (auto read = read_update(update, before, history, policy, incoming, out.summary);
+            !read) {
+            return std::unexpected(read.error());
+        }
+    }
+    std::unordered_set<std::string> new_changes;
+    if (!incoming.tips.empty()) {
+        auto graph = history.commits(incoming.tips, before.tracked_tips);
+        if (!graph) {
+            return std::unexpected(graph.error());
+        }
+        out.summary.commits = graph->commits.size();
+        for (const auto index : all_parents_first(*graph)) {
+            const auto& id = graph->commits[index].id;
+            new_changes.insert(id);
+            out.events.push_back(model::Change{id, now, "git", "commit"});
+        }
+        out.summary.changes = new_changes.size();
+    }
+    auto deployments =
+        policy.strategy == Strategy::tags && !incoming.created_tags.empty()
+            ? tag_deployments(incoming.created_tags, before, history, new_changes, now)
+        : policy.strategy == Strategy::branch
+            ? branch_deployments(incoming.deploy_moves, history, now)
+            : model::Expected<std::vector<model::Deployment>>{};
+    if (!deployments) {
+        return std::unexpected(deployments.error());
+    }
+    out.summary.deployments = deployments->size();
+    for (auto& deployment : *deployments) {
+        out.events.push_back(std::move(deployment));
+    }
+    return out;
+}
+
+} // namespace derive

@@ -1,0 +1,122 @@
+#include "git/commit_reader.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace git {
+
+namespace {
+
+// Return the Unix time of an "author"/"committer"/"tagger" line's value:
+// "Name <email> 1700000000 +0100".
+model::UnixSeconds signature_time(std::string_view line) {
+    const auto close = line.rfind('>');
+    if (close == std::string_view::npos) {
+        return 0;
+    }
+    auto rest = line.substr(close + 1);
+    rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+    model::UnixSeconds time = 0;
+    std::from_chars(rest.data(), rest.data() + rest.size(), time);
+    return time;
+}
+
+bool starts_with(std::string_view line, std::string_view prefix, std::string_view& value) {
+    if (!line.starts_with(prefix)) {
+        return false;
+    }
+    value = line.substr(prefix.size());
+    return true;
+}
+
+} // namespace
+
+model::Expected<CommitFacts> parse_commit(std::string_view raw) {
+    CommitFacts facts;
+    while (!raw.empty()) {
+        const auto end = raw.find('\n');
+        const auto line = raw.substr(0, end);
+        if (line.empty()) {
+            break;
+        }
+        std::string_view value;
+        if (starts_with(line, "parent ", value)) {
+            git_oid parent;
+            if (value.size() != GIT_OID_HEXSZ ||
+                git_oid_fromstrn(&parent, value.data(), value.size()) != 0) {
+                return model::fail("malformed parent line");
+            }
+            facts.parents.push_back(parent);
+        } else if (starts_with(line, "author ", value)) {
+            facts.author_time = signature_time(value);
+        } else if (starts_with(line, "committer ", value)) {
+            facts.committer_time = signature_time(value);
+        }
+        raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 1);
+    }
+    return facts;
+}
+
+model::Expected<CommitReader> CommitReader::open(git_repository* repo, ShallowSet shallow) {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo) != 0) {
+        return model::fail(error_message("opening the object database"));
+    }
+    return CommitReader(OdbPtr(odb), std::move(shallow));
+}
+
+CommitReader::CommitReader(OdbPtr odb, ShallowSet shallow)
+    : m_odb(std::move(odb)), m_shallow(std::move(shallow)) {}
+
+model::Expected<OdbObjectPtr> CommitReader::read_object(const git_oid& id) {
+    git_odb_object* object = nullptr;
+    if (git_odb_read(&object, m_odb.get(), &id) != 0) {
+        return model::fail(error_message("reading object " + to_hex(id)));
+    }
+    return OdbObjectPtr(object);
+}
+
+model::Expected<CommitFacts> CommitReader::read(const git_oid& id) {
+    auto object = read_object(id);
+    if (!object) {
+        return std::unexpected(object.error());
+    }
+    if (git_odb_object_type(object->get()) != GIT_OBJECT_COMMIT) {
+        return model::fail("object " + to_hex(id) + " is not a commit");
+    }
+    const std::string_view raw(static_cast<const char*>(git_odb_object_data(object->get())),
+                               git_odb_object_size(object->get()));
+    auto facts = parse_commit(raw);
+    if (!facts) {
+        return model::fail("reading commit " + to_hex(id) + ": " + facts.error().message);
+    }
+    if (m_shallow.contains(id)) {
+        facts->parents.clear();
+    }
+    return facts;
+}
+
+model::Expected<git_oid> CommitReader::peel_to_commit(const git_oid& id) {
+    git_oid current = id;
+    for (int depth = 0; depth < 64; ++depth) {
+        auto object = read_object(current);
+        if (!object) {
+            return std::unexpected(object.error());
+        }
+        const auto type = git_odb_object_type(object->get());
+        if (type == GIT_OBJECT_COMMIT) {
+            return current;
+        }
+        const std::string_view raw(static_cast<const char*>(git_odb_object_data(object->get())),
+                                   git_odb_object_size(object->get()));
+        std::string_view target;
+        if (type != GIT_OBJECT_TAG || !starts_with(raw, "object ", target) ||
+            target.size() < GIT_OID_HEXSZ ||
+            git_oid_fromstrn(&current, target.data(), GIT_OID_HEXSZ) != 0) {
+            return model::fail("object " + to_hex(id) + " does not point to a commit");
+        }
+    }
+    return model::fail("object " + to_hex(id) + ": tag chain too long");
+}
+
+} // namespace git

@@ -1,0 +1,115 @@
+#include "git/ref_reader.hpp"
+
+#include <algorithm>
+
+namespace git {
+
+namespace {
+
+constexpr int k_max_tag_depth = 64;
+
+ObjectKind kind_of(git_object_t type) {
+    switch (type) {
+    case GIT_OBJECT_COMMIT:
+        return ObjectKind::commit;
+    case GIT_OBJECT_TREE:
+        return ObjectKind::tree;
+    case GIT_OBJECT_BLOB:
+        return ObjectKind::blob;
+    case GIT_OBJECT_TAG:
+        return ObjectKind::tag;
+    default:
+        return ObjectKind::unknown;
+    }
+}
+
+// Follow a chain of annotated tags from `ref.target`, filling the peeled id
+// and kind; the outermost tag gives the tagger time.
+void peel_tags(git_repository* repo, git_oid current, Ref& ref) {
+    for (int depth = 0; depth < k_max_tag_depth; ++depth) {
+        git_tag* raw = nullptr;
+        if (git_tag_lookup(&raw, repo, &current) != 0) {
+            ref.peeled_kind = ObjectKind::unknown;
+            return;
+        }
+        const TagPtr tag(raw);
+        const git_signature* tagger = git_tag_tagger(tag.get());
+        if (depth == 0 && tagger != nullptr) {
+            ref.tagger_time = tagger->when.time;
+        }
+        current = *git_tag_target_id(tag.get());
+        ref.peeled = to_hex(current);
+        ref.peeled_kind = kind_of(git_tag_target_type(tag.get()));
+        if (ref.peeled_kind != ObjectKind::tag) {
+            return;
+        }
+    }
+    ref.peeled_kind = ObjectKind::unknown;
+}
+
+model::Expected<OdbPtr> odb_of(git_repository* repo) {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo) != 0) {
+        return model::fail(error_message("opening the object database"));
+    }
+    return OdbPtr(odb);
+}
+
+Ref describe(git_repository* repo, git_odb* odb, const std::string& name, const git_oid& target) {
+    Ref ref;
+    ref.name = name;
+    ref.target = to_hex(target);
+    ref.peeled = ref.target;
+    std::size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, odb, &target) != 0) {
+        ref.peeled_kind = ObjectKind::unknown;
+        return ref;
+    }
+    ref.peeled_kind = kind_of(type);
+    if (type == GIT_OBJECT_TAG) {
+        peel_tags(repo, target, ref);
+    }
+    return ref;
+}
+
+} // namespace
+
+model::Expected<RefSnapshot> read_refs(git_repository* repo) {
+    auto odb = odb_of(repo);
+    if (!odb) {
+        return std::unexpected(odb.error());
+    }
+    git_reference_iterator* raw_iterator = nullptr;
+    if (git_reference_iterator_new(&raw_iterator, repo) != 0) {
+        return model::fail(error_message("reading refs"));
+    }
+    const ReferenceIteratorPtr iterator(raw_iterator);
+    RefSnapshot refs;
+    git_reference* raw = nullptr;
+    int status = 0;
+    while ((status = git_reference_next(&raw, iterator.get())) == 0) {
+        const ReferencePtr reference(raw);
+        if (git_reference_type(reference.get()) != GIT_REFERENCE_DIRECT) {
+            continue;
+        }
+        refs.push_back(describe(repo, odb->get(), git_reference_name(reference.get()),
+                                *git_reference_target(reference.get())));
+    }
+    if (status != GIT_ITEROVER) {
+        return model::fail(error_message("reading refs"));
+    }
+    std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
+    return refs;
+}
+
+model::Expected<Ref> describe_ref(git_repository* repo, const std::string& name,
+                                  const git_oid& target) {
+    auto odb = odb_of(repo);
+    if (!odb) {
+        return std::unexpected(odb.error());
+    }
+    return describe(repo, odb->get(), name, target);
+}
+
+} // namespace git

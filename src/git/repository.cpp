@@ -1,0 +1,191 @@
+#include "git/repository.hpp"
+
+#include "git/commit_walk.hpp"
+#include "git/libgit2.hpp"
+#include "git/ref_reader.hpp"
+
+#include <fstream>
+
+namespace git {
+
+namespace {
+
+// Add what a user can do about the libgit2 errors that have a known cause.
+std::string with_hint(std::string message, const std::filesystem::path& path) {
+    if (message.find("not owned by current user") != std::string::npos) {
+        message += " (run pulse-agent as the repository's owner, or mark it safe with `git config "
+                   "--global --add safe.directory " +
+                   path.string() + "`)";
+    } else if (message.find("objectformat") != std::string::npos) {
+        message += " (SHA-256 repositories need a newer libgit2 than this build's " +
+                   std::string(LIBGIT2_VERSION) + ")";
+    } else if (message.find("extension") != std::string::npos) {
+        message += " (the repository uses a format extension this build's libgit2 " +
+                   std::string(LIBGIT2_VERSION) + " does not know)";
+    }
+    return message;
+}
+
+model::Expected<std::vector<git_oid>> parse_ids(const std::vector<std::string>& ids) {
+    std::vector<git_oid> oids(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!from_hex(ids[i], oids[i])) {
+            return model::fail("'" + ids[i] + "' is not a full object id");
+        }
+    }
+    return oids;
+}
+
+model::Expected<std::vector<git_oid>> peel_all(CommitReader& reader,
+                                               const std::vector<git_oid>& ids) {
+    std::vector<git_oid> commits;
+    commits.reserve(ids.size());
+    for (const auto& id : ids) {
+        auto commit = reader.peel_to_commit(id);
+        if (!commit) {
+            return std::unexpected(commit.error());
+        }
+        commits.push_back(*commit);
+    }
+    return commits;
+}
+
+ShallowSet to_shallow_set(const std::vector<std::string>& ids) {
+    ShallowSet set;
+    for (const auto& id : ids) {
+        git_oid oid;
+        if (from_hex(id, oid)) {
+            set.insert(oid);
+        }
+    }
+    return set;
+}
+
+} // namespace
+
+void Repository::Free::operator()(git_repository* repo) const {
+    git_repository_free(repo);
+}
+
+Repository::Repository(std::filesystem::path path, git_repository* repo)
+    : m_path(std::move(path)), m_repo(repo) {}
+
+model::Expected<Repository> Repository::open(const std::filesystem::path& path) {
+    ensure_initialized();
+    const std::string context = "opening repository '" + path.string() + "'";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        return model::fail(context + ": no such file or directory");
+    }
+    git_repository* repo = nullptr;
+    if (git_repository_open_ext(&repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
+        return model::fail(with_hint(error_message(context), path));
+    }
+    return Repository(path, repo);
+}
+
+model::Expected<RefSnapshot> Repository::refs() const {
+    auto refs = read_refs(m_repo.get());
+    if (!refs) {
+        return model::fail("'" + m_path.string() + "': " + refs.error().message);
+    }
+    return refs;
+}
+
+model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
+                                                 const std::vector<std::string>& exclude) {
+    return commits(include, exclude, {});
+}
+
+model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
+                                                 const std::vector<std::string>& exclude,
+                                                 const std::function<void(std::size_t)>& progress) {
+    const std::string context = "reading history of '" + m_path.string() + "'";
+    auto reader = CommitReader::open(m_repo.get(), to_shallow_set(shallow_commits()));
+    auto include_ids = parse_ids(include);
+    auto exclude_ids = parse_ids(exclude);
+    if (!reader || !include_ids || !exclude_ids) {
+        const auto& error = !reader        ? reader.error()
+                            : !include_ids ? include_ids.error()
+                                           : exclude_ids.error();
+        return model::fail(context + ": " + error.message);
+    }
+    auto include_commits = peel_all(*reader, *include_ids);
+    auto exclude_commits = peel_all(*reader, *exclude_ids);
+    if (!include_commits || !exclude_commits) {
+        return model::fail(
+            context + ": " +
+            (!include_commits ? include_commits.error().message : exclude_commits.error().message));
+    }
+    auto graph = walk_commits(*reader, *include_commits, *exclude_commits, progress);
+    if (!graph) {
+        return model::fail(context + ": " + graph.error().message);
+    }
+    return graph;
+}
+
+model::Expected<Ref> Repository::resolve(const std::string& name, const std::string& target) {
+    git_oid oid;
+    if (!from_hex(target, oid)) {
+        return model::fail("ref '" + name + "': '" + target + "' is not a full object id");
+    }
+    return describe_ref(m_repo.get(), name, oid);
+}
+
+std::optional<std::string> Repository::config_string(const std::string& key) const {
+    git_config* raw = nullptr;
+    if (git_repository_config_snapshot(&raw, m_repo.get()) != 0) {
+        return std::nullopt;
+    }
+    const ConfigPtr config(raw);
+    const char* value = nullptr;
+    if (git_config_get_string(&value, config.get(), key.c_str()) != 0) {
+        return std::nullopt;
+    }
+    return std::string(value);
+}
+
+std::vector<std::string> Repository::config_strings(const std::string& key) const {
+    std::vector<std::string> values;
+    git_config* raw = nullptr;
+    if (git_repository_config_snapshot(&raw, m_repo.get()) != 0) {
+        return values;
+    }
+    const ConfigPtr config(raw);
+    git_config_get_multivar_foreach(
+        config.get(), key.c_str(), nullptr,
+        [](const git_config_entry* entry, void* payload) {
+            static_cast<std::vector<std::string>*>(payload)->emplace_back(entry->value);
+            return 0;
+        },
+        &values);
+    return values;
+}
+
+std::vector<std::string> Repository::shallow_commits() const {
+    std::vector<std::string> ids;
+    std::ifstream file(std::filesystem::path(git_repository_commondir(m_repo.get())) / "shallow");
+    for (std::string line; std::getline(file, line);) {
+        if (line.size() >= GIT_OID_HEXSZ) {
+            ids.push_back(line.substr(0, GIT_OID_HEXSZ));
+        }
+    }
+    return ids;
+}
+
+std::optional<std::string> Repository::shallow_boundary() const {
+    const auto ids = shallow_commits();
+    if (ids.empty()) {
+        return std::nullopt;
+    }
+    std::string text = "shallow clone: history is cut below " + std::to_string(ids.size()) +
+                       (ids.size() == 1 ? " commit (" : " commits (") + ids.front();
+    text += ids.size() > 1 ? ", ...)" : ")";
+    return text + "; older commits are not seen (run `git fetch --unshallow` for all of it)";
+}
+
+bool Repository::is_empty() const {
+    return git_repository_is_empty(m_repo.get()) == 1;
+}
+
+} // namespace git
