@@ -37,8 +37,8 @@ std::optional<sender::Report> deliver_due(const config::Settings& settings, outb
 namespace {
 
 std::string describe(const model::Envelope& e) {
-    std::string text = std::string(model::type_name(model::type_of(e.event))) + " '" +
-                       model::id_of(e.event) + "'";
+    std::string text =
+        std::string(model::type_name(model::type_of(e.event))) + " '" + model::id_of(e.event) + "'";
     if (!e.system.empty()) {
         text += " (system '" + e.system + "')";
     }
@@ -51,8 +51,8 @@ int report_one(const model::Envelope& e, bool was_new, const std::optional<outbo
     const auto name = describe(e);
     if (!record || record->state == outbox::State::delivered) {
         if (!quiet) {
-            std::cerr << "pulse-agent: " << (was_new ? "delivered " : "already delivered ")
-                      << name << "\n";
+            std::cerr << "pulse-agent: "
+                      << (was_new ? "delivered " : "already queued and delivered ") << name << "\n";
         }
         return k_exit_ok;
     }

@@ -29,7 +29,9 @@ const char* const k_outbox_help = R"(Usage: pulse-agent outbox [OPTIONS]
 Show the outbox: how many events are queued, delivered and rejected, the last
 delivery problem, and every rejected event with the API's answer. `list`
 prints every event; with --json one JSON object per line with state, system,
-type, id, attempts, last_error and body (the exact JSON that is or was sent).
+type, id, attempts, last_error and body (the exact JSON that is or was sent),
+and when known last_status, next_attempt (Unix seconds, for a queued event
+that failed before) and response (the API's answer to a rejected event).
 
 Examples:
   pulse-agent outbox
@@ -68,12 +70,18 @@ void print_json_line(const outbox::Record& r) {
     if (r.last_status) {
         line["last_status"] = *r.last_status;
     }
+    if (r.state == outbox::State::queued && r.attempts > 0) {
+        line["next_attempt"] = r.next_attempt;
+    }
+    if (!r.response.empty()) {
+        line["response"] = r.response;
+    }
     std::cout << line.dump() << "\n";
 }
 
 void print_text_line(const outbox::Record& r) {
-    std::cout << outbox::state_name(r.state) << "\t" << r.system << "\t" << r.type << "\t"
-              << r.id << "\t" << r.attempts << "\t" << r.last_error << "\n";
+    std::cout << outbox::state_name(r.state) << "\t" << r.system << "\t" << r.type << "\t" << r.id
+              << "\t" << r.attempts << "\t" << r.last_error << "\n";
 }
 
 int list_events(const std::vector<std::string>& args) {

@@ -72,8 +72,7 @@ HttpClient::HttpClient(HttpLimits limits) : m_limits(limits) {
 }
 
 HttpResponse HttpClient::post(const std::string& url, const std::string& body,
-                              const std::vector<std::string>& headers,
-                              const std::string& secret) {
+                              const std::vector<std::string>& headers, const std::string& secret) {
     CURL* curl = m_curl.get();
     curl_easy_reset(curl);
     HttpResponse response;
@@ -152,13 +151,48 @@ model::Expected<std::string> ingestion_url(const std::string& base_url, const st
     return std::string(full.get());
 }
 
+namespace {
+
+// Return the secret percent-encoded as a query string may carry it: hex
+// digits in either case, a space as %20 or '+'.
+std::string url_encoded(const std::string& secret, const char* hex, bool plus_for_space) {
+    std::string out;
+    for (const unsigned char c : secret) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else if (c == ' ' && plus_for_space) {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string replace_all(std::string text, const std::string& secret) {
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+    }
+    return text;
+}
+
+} // namespace
+
 std::string redact(std::string text, const std::string& secret) {
     if (secret.empty()) {
         return text;
     }
-    for (auto pos = text.find(secret); pos != std::string::npos;
-         pos = text.find(secret, pos + 3)) {
-        text.replace(pos, secret.size(), "***");
+    text = replace_all(std::move(text), secret);
+    // A server or proxy that echoes the request URL echoes the key encoded.
+    for (const char* hex : {"0123456789abcdef", "0123456789ABCDEF"}) {
+        for (const bool plus : {false, true}) {
+            const auto encoded = url_encoded(secret, hex, plus);
+            if (encoded != secret) {
+                text = replace_all(std::move(text), encoded);
+            }
+        }
     }
     return text;
 }

@@ -52,7 +52,7 @@ private:
 model::Expected<std::string> ingestion_url(const std::string& base_url, const std::string& api_key,
                                            const std::string& system);
 
-// Return text with every occurrence of secret replaced by "***".
+// Return text with every occurrence of secret, plain or URL-encoded, replaced by "***".
 std::string redact(std::string text, const std::string& secret);
 
 // Return the URL without its query string, safe to show.
