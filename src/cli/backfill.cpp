@@ -1,11 +1,304 @@
 #include "cli/backfill.hpp"
 
-#include "model/error.hpp"
+#include "cli/delivery.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "cli/repository_settings.hpp"
+
+#include <cstdio>
+#include <iostream>
 
 namespace cli {
 
-int run_backfill(const std::vector<std::string>&) {
-    throw model::Failure("run_backfill: not implemented yet");
+namespace {
+
+const char* const k_backfill_help = R"(Usage: pulse-agent backfill [--repo PATH]... [OPTIONS]
+
+Derive every change and deployment of repositories' history, exactly as the
+hooks and the daemon would have reported them:
+one change per commit reachable from tracked branches and release tags, timed
+by its committer date; with the tags strategy one deployment per release tag,
+listing the commits no earlier release shipped; with the branch strategy one
+deployment per commit on the deploy branch's first-parent line. Events are
+queued in the outbox, one transaction per repository, and delivered when an
+API key is configured. Re-running queues nothing new: every (system, type, id)
+is queued once, so a backfill never duplicates what hooks or the daemon sent.
+
+Without --repo, every repository of the config file is backfilled. A
+repository's settings come from the flags below, else its entry in the config
+file, else its git config (pulse.system, pulse.strategy, pulse.tagPattern,
+pulse.deployBranch, pulse.branches), else the defaults.
+
+Examples:
+  pulse-agent backfill --repo /srv/git/shop.git --dry-run | head
+  pulse-agent backfill --repo . --since 2024-01-01 --system shop
+  pulse-agent backfill --repo /srv/git/app.git --strategy branch --branch production
+  pulse-agent backfill --repo . --tag-pattern '^release-[0-9]+$' --branches main --branches 'release/*'
+  PULSE_API_KEY=... pulse-agent backfill --config /etc/pulse-agent/config.yaml
+)";
+
+// The command line of a backfill.
+struct BackfillCommand {
+    config::Overrides overrides;
+    RepositoryOverrides repository;
+    std::vector<std::string> repos;
+    derive::BackfillOptions options;
+    bool dry_run = false;
+};
+
+po::options_description describe_options(BackfillCommand& c) {
+    po::options_description options("Options");
+    add_common_options(options, c.overrides);
+    auto store = [](std::optional<std::string>& target) {
+        return po::value<std::string>()->notifier(
+            [&target](const std::string& value) { target = value; });
+    };
+    options.add_options()("help,h", "show this help")(
+        "repo", po::value<std::vector<std::string>>(&c.repos),
+        "repository to backfill, bare or not (repeatable; default: the config's repositories)")(
+        "system", store(c.repository.system), "system the events are filed under")(
+        "strategy", store(c.repository.strategy), "deployments from: tags (default), branch, none")(
+        "tag-pattern", store(c.repository.tag_pattern),
+        "release tag regex (default: SemVer releases, optional v, no pre-release)")(
+        "branch", store(c.repository.deploy_branch),
+        "deploy branch of the branch strategy (default main)")(
+        "branches", po::value<std::vector<std::string>>()->notifier([&c](const auto& globs) {
+            c.repository.branches = globs;
+        }),
+        "tracked branch glob (repeatable; default: every branch)")(
+        "since", po::value<std::string>(),
+        "emit events at or after this time (date, RFC 3339 or Unix seconds)")(
+        "until", po::value<std::string>(), "emit events before this time")(
+        "change-time", po::value<std::string>()->default_value("committer"),
+        "time of changes: committer or author")(
+        "dry-run", po::bool_switch(&c.dry_run),
+        "print the JSON bodies on stdout instead of queueing them");
+    return options;
+}
+
+std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name) {
+    if (!vm.count(name)) {
+        return std::nullopt;
+    }
+    const auto text = vm[name].as<std::string>();
+    auto parsed = model::parse_time(text);
+    if (!parsed) {
+        throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
+    }
+    return *parsed;
+}
+
+void read_options(const po::variables_map& vm, BackfillCommand& c) {
+    c.options.since = time_option(vm, "since");
+    c.options.until = time_option(vm, "until");
+    const auto change_time = vm["change-time"].as<std::string>();
+    if (change_time != "committer" && change_time != "author") {
+        throw UsageError("--change-time '" + change_time + "': expected committer or author");
+    }
+    c.options.change_time =
+        change_time == "author" ? derive::ChangeTime::author : derive::ChangeTime::committer;
+    if (c.repository.strategy) {
+        if (auto parsed = derive::parse_strategy(*c.repository.strategy); !parsed) {
+            throw UsageError("--strategy: " + parsed.error().message);
+        }
+    }
+}
+
+// Reads history for the derivation, showing how many commits were read.
+class ShownHistory : public derive::History {
+public:
+    ShownHistory(git::Repository& repo, Progress& progress, bool author_times)
+        : m_repo(repo), m_progress(progress), m_author_times(author_times) {}
+
+    model::Expected<git::CommitGraph> commits(const std::vector<std::string>& include,
+                                              const std::vector<std::string>& exclude) override {
+        m_progress.phase("reading history (commits)");
+        git::Repository::WalkOptions options;
+        options.progress = [this](std::size_t n) { m_progress.update(n); };
+        options.author_times = m_author_times;
+        return m_repo.commits(include, exclude, options);
+    }
+
+    model::Expected<git::Ref> resolve(const std::string& name, const std::string& target) override {
+        return m_repo.resolve(name, target);
+    }
+
+private:
+    git::Repository& m_repo;
+    Progress& m_progress;
+    bool m_author_times;
+};
+
+// One repository's derivation, ready to print or queue.
+struct RepositoryRun {
+    std::string path;
+    std::string system;
+    derive::Derived derived;
+};
+
+RepositoryRun derive_repository(const std::string& path, const config::Settings& settings,
+                                const BackfillCommand& c, Progress& progress) {
+    auto repo = model::value_or_throw(git::Repository::open(path));
+    auto resolved = model::value_or_throw(resolve_repository(settings.file, repo, c.repository));
+    progress.phase("reading refs");
+    progress.update(0);
+    const auto refs = model::value_or_throw(repo.refs());
+    ShownHistory history(repo, progress, c.options.change_time == derive::ChangeTime::author);
+    auto derived =
+        model::value_or_throw(derive::backfill(refs, history, resolved.policy, c.options));
+    if (auto boundary = repo.shallow_boundary()) {
+        derived.summary.notes.insert(derived.summary.notes.begin(), *boundary);
+    }
+    return RepositoryRun{path, resolved.system, std::move(derived)};
+}
+
+void print_events(const std::vector<model::Event>& events) {
+    std::string buffer;
+    for (const auto& event : events) {
+        buffer += model::to_json(event);
+        buffer += '\n';
+        if (buffer.size() > (1 << 16)) {
+            std::fwrite(buffer.data(), 1, buffer.size(), stdout);
+            buffer.clear();
+        }
+    }
+    std::fwrite(buffer.data(), 1, buffer.size(), stdout);
+    std::fflush(stdout);
+}
+
+std::string plural(std::size_t n, const std::string& word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string summary_line(const RepositoryRun& run, const std::string& outcome) {
+    const auto& s = run.derived.summary;
+    std::string line = "pulse-agent: backfill of '" + run.path + "' (system '" + run.system +
+                       "'): " + plural(s.commits, "commit") + ", " + plural(s.changes, "change") +
+                       ", " + plural(s.deployments, "deployment") + "; " + outcome;
+    if (s.tags_not_release + s.tags_not_commit > 0) {
+        line += "; tags skipped: " + std::to_string(s.tags_not_release) +
+                " not matching the release pattern, " + std::to_string(s.tags_not_commit) +
+                " not on a commit";
+    }
+    if (s.outside_window > 0) {
+        line += "; " + plural(s.outside_window, "event") + " outside --since/--until";
+    }
+    return line;
+}
+
+void print_notes(const RepositoryRun& run) {
+    for (const auto& note : run.derived.summary.notes) {
+        std::cerr << "pulse-agent: note: '" << run.path << "': " << note << "\n";
+    }
+}
+
+// Queue a repository's events in one transaction; return (new, already queued).
+outbox::EnqueueResult queue_events(outbox::Outbox& box, const RepositoryRun& run,
+                                   Progress& progress) {
+    std::vector<model::Envelope> envelopes;
+    envelopes.reserve(run.derived.events.size());
+    for (const auto& event : run.derived.events) {
+        envelopes.push_back(model::Envelope{run.system, "git-backfill", event});
+    }
+    progress.phase("queueing " + std::to_string(envelopes.size()) + " events");
+    progress.update(0);
+    return box.enqueue(envelopes);
+}
+
+// Deliver what is due when an API key is set; return the exit code it earns.
+int deliver(const config::Settings& settings, outbox::Outbox& box, std::size_t queued) {
+    if (!settings.api_key) {
+        if (queued > 0) {
+            std::cerr << "pulse-agent: no API key configured: events stay queued until "
+                         "`pulse-agent flush` or the daemon delivers them\n";
+            return k_exit_queued;
+        }
+        return k_exit_ok;
+    }
+    const auto report =
+        deliver_due(settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    if (!report) {
+        std::cerr << "pulse-agent: another delivery is running; it will deliver these events\n";
+        return k_exit_queued;
+    }
+    std::cerr << "pulse-agent: delivered " << report->delivered << ", rejected " << report->rejected
+              << (report->problem.empty() ? "" : "; " + report->problem) << "\n";
+    if (report->stop == sender::Stop::configuration) {
+        return k_exit_refused;
+    }
+    if (report->rejected > 0) {
+        return k_exit_rejected;
+    }
+    return report->stop == sender::Stop::drained ? k_exit_ok : k_exit_queued;
+}
+
+std::vector<std::string> repositories(const BackfillCommand& c, const config::Settings& settings) {
+    if (!c.repos.empty()) {
+        return c.repos;
+    }
+    std::vector<std::string> paths;
+    for (const auto& entry : settings.file.repositories) {
+        paths.push_back(entry.path);
+    }
+    if (paths.empty()) {
+        throw UsageError("no repository: give --repo PATH, or list repositories in the config "
+                         "file");
+    }
+    return paths;
+}
+
+// Backfill every repository; a failing one is reported and the others go on.
+int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
+    Progress progress;
+    std::optional<outbox::Outbox> box;
+    std::size_t queued = 0;
+    int worst = k_exit_ok;
+    for (const auto& path : repositories(c, settings)) {
+        try {
+            auto run = derive_repository(path, settings, c, progress);
+            progress.clear();
+            print_notes(run);
+            if (c.dry_run) {
+                print_events(run.derived.events);
+                std::cerr << summary_line(run, "dry run, nothing queued") << "\n";
+                continue;
+            }
+            if (!box) {
+                box.emplace(open_outbox(settings));
+            }
+            const auto result = queue_events(*box, run, progress);
+            progress.clear();
+            queued += result.queued;
+            std::cerr << summary_line(run, std::to_string(result.queued) + " new, " +
+                                               std::to_string(result.duplicates) +
+                                               " already queued")
+                      << "\n";
+        } catch (const model::Failure& e) {
+            progress.clear();
+            std::cerr << "pulse-agent: error: " << e.what() << "\n";
+            worst = k_exit_error;
+        }
+    }
+    if (box) {
+        worst = std::max(worst, deliver(settings, *box, queued));
+    }
+    return worst;
+}
+
+} // namespace
+
+int run_backfill(const std::vector<std::string>& args) {
+    BackfillCommand command;
+    const auto options = describe_options(command);
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::cout << k_backfill_help << "\n" << options << "\n" << k_exit_codes_help;
+        return k_exit_ok;
+    }
+    const auto vm = parse(args, options);
+    read_options(vm, command);
+    const auto settings = load_settings(command.overrides);
+    return backfill_all(command, settings);
 }
 
 } // namespace cli

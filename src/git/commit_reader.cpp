@@ -1,6 +1,9 @@
 #include "git/commit_reader.hpp"
 
+#include "git/commit_graph_file.hpp"
+
 #include <charconv>
+#include <filesystem>
 #include <string_view>
 
 namespace git {
@@ -31,8 +34,10 @@ bool starts_with(std::string_view line, std::string_view prefix, std::string_vie
 
 } // namespace
 
-model::Expected<CommitFacts> parse_commit(std::string_view raw) {
-    CommitFacts facts;
+model::Expected<void> parse_commit(std::string_view raw, CommitFacts& facts) {
+    facts.parents.clear();
+    facts.committer_time = 0;
+    facts.author_time = 0;
     while (!raw.empty()) {
         const auto end = raw.find('\n');
         const auto line = raw.substr(0, end);
@@ -50,23 +55,58 @@ model::Expected<CommitFacts> parse_commit(std::string_view raw) {
         } else if (starts_with(line, "author ", value)) {
             facts.author_time = signature_time(value);
         } else if (starts_with(line, "committer ", value)) {
+            // The last header a walk needs: skip signatures and the message.
             facts.committer_time = signature_time(value);
+            break;
         }
         raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 1);
     }
-    return facts;
+    return {};
 }
 
-model::Expected<CommitReader> CommitReader::open(git_repository* repo, ShallowSet shallow) {
+namespace {
+
+// Return the repository's commit-graph when it may answer: not in a shallow
+// clone (its parents would go past the cut) nor with core.commitGraph=false.
+// A graph that cannot be read is skipped: the object database still answers.
+std::unique_ptr<CommitGraphFile> usable_graph(git_repository* repo) {
+    git_config* raw = nullptr;
+    int enabled = 1;
+    if (git_repository_config_snapshot(&raw, repo) == 0) {
+        const ConfigPtr config(raw);
+        if (git_config_get_bool(&enabled, config.get(), "core.commitGraph") != 0) {
+            enabled = 1;
+        }
+    }
+    if (!enabled) {
+        return nullptr;
+    }
+    const auto objects = std::filesystem::path(git_repository_commondir(repo)) / "objects";
+    auto graph = CommitGraphFile::open(objects);
+    if (!graph || !*graph) {
+        return nullptr;
+    }
+    return std::make_unique<CommitGraphFile>(std::move(**graph));
+}
+
+} // namespace
+
+model::Expected<CommitReader> CommitReader::open(git_repository* repo, ShallowSet shallow,
+                                                 bool use_graph) {
     git_odb* odb = nullptr;
     if (git_repository_odb(&odb, repo) != 0) {
         return model::fail(error_message("opening the object database"));
     }
-    return CommitReader(OdbPtr(odb), std::move(shallow));
+    auto graph = use_graph && shallow.empty() ? usable_graph(repo) : nullptr;
+    return CommitReader(OdbPtr(odb), std::move(shallow), std::move(graph));
 }
 
-CommitReader::CommitReader(OdbPtr odb, ShallowSet shallow)
-    : m_odb(std::move(odb)), m_shallow(std::move(shallow)) {}
+CommitReader::CommitReader(OdbPtr odb, ShallowSet shallow, std::unique_ptr<CommitGraphFile> graph)
+    : m_odb(std::move(odb)), m_shallow(std::move(shallow)), m_graph(std::move(graph)) {}
+
+CommitReader::CommitReader(CommitReader&&) noexcept = default;
+CommitReader& CommitReader::operator=(CommitReader&&) noexcept = default;
+CommitReader::~CommitReader() = default;
 
 model::Expected<OdbObjectPtr> CommitReader::read_object(const git_oid& id) {
     git_odb_object* object = nullptr;
@@ -76,7 +116,12 @@ model::Expected<OdbObjectPtr> CommitReader::read_object(const git_oid& id) {
     return OdbObjectPtr(object);
 }
 
-model::Expected<CommitFacts> CommitReader::read(const git_oid& id) {
+model::Expected<void> CommitReader::read(const git_oid& id, CommitFacts& facts) {
+    if (m_graph) {
+        if (const auto position = m_graph->find(id); position && m_graph->read(*position, facts)) {
+            return {};
+        }
+    }
     auto object = read_object(id);
     if (!object) {
         return std::unexpected(object.error());
@@ -86,14 +131,13 @@ model::Expected<CommitFacts> CommitReader::read(const git_oid& id) {
     }
     const std::string_view raw(static_cast<const char*>(git_odb_object_data(object->get())),
                                git_odb_object_size(object->get()));
-    auto facts = parse_commit(raw);
-    if (!facts) {
-        return model::fail("reading commit " + to_hex(id) + ": " + facts.error().message);
+    if (auto parsed = parse_commit(raw, facts); !parsed) {
+        return model::fail("reading commit " + to_hex(id) + ": " + parsed.error().message);
     }
-    if (m_shallow.contains(id)) {
-        facts->parents.clear();
+    if (!m_shallow.empty() && m_shallow.contains(id)) {
+        facts.parents.clear();
     }
-    return facts;
+    return {};
 }
 
 model::Expected<git_oid> CommitReader::peel_to_commit(const git_oid& id) {

@@ -4,6 +4,8 @@
 #include "model/error.hpp"
 #include "model/time.hpp"
 
+#include <memory>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -19,28 +21,40 @@ struct CommitFacts {
 // The commits where a shallow clone's history is cut (their parents are absent).
 using ShallowSet = std::unordered_set<git_oid, OidHash, OidEqual>;
 
-// Reads commits straight from the object database, skipping libgit2's full
-// commit parser: a walk needs only parents and two times.
+class CommitGraphFile;
+
+// Reads commits for walks: from git's commit-graph file when there is one
+// and author times are not needed, else straight from the object database,
+// skipping libgit2's full commit parser (a walk needs parents and times).
 class CommitReader {
 public:
-    // Read from this repository's object database; `shallow` commits read as roots.
-    static model::Expected<CommitReader> open(git_repository* repo, ShallowSet shallow);
+    // Read from this repository; `shallow` commits read as roots. With
+    // `use_graph`, a usable commit-graph answers (author times read as 0).
+    static model::Expected<CommitReader> open(git_repository* repo, ShallowSet shallow,
+                                              bool use_graph);
+    CommitReader(CommitReader&&) noexcept;
+    CommitReader& operator=(CommitReader&&) noexcept;
+    ~CommitReader();
 
-    // Return a commit's parents and times.
-    model::Expected<CommitFacts> read(const git_oid& id);
+    // Return whether a commit-graph file answers.
+    bool uses_graph() const { return m_graph != nullptr; }
+
+    // Read a commit's parents and times into `facts` (reusing its storage).
+    model::Expected<void> read(const git_oid& id, CommitFacts& facts);
 
     // Return the commit an object id ends at once annotated tags are peeled.
     model::Expected<git_oid> peel_to_commit(const git_oid& id);
 
 private:
-    CommitReader(OdbPtr odb, ShallowSet shallow);
+    CommitReader(OdbPtr odb, ShallowSet shallow, std::unique_ptr<CommitGraphFile> graph);
     model::Expected<OdbObjectPtr> read_object(const git_oid& id);
 
     OdbPtr m_odb;
     ShallowSet m_shallow;
+    std::unique_ptr<CommitGraphFile> m_graph;
 };
 
-// Parse a raw commit object's header (exposed for tests).
-model::Expected<CommitFacts> parse_commit(std::string_view raw);
+// Parse a raw commit object's header into `facts` (exposed for tests).
+model::Expected<void> parse_commit(std::string_view raw, CommitFacts& facts);
 
 } // namespace git

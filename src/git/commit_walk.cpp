@@ -1,8 +1,9 @@
 #include "git/commit_walk.hpp"
 
+#include "git/oid_index.hpp"
+
 #include <limits>
 #include <queue>
-#include <unordered_map>
 
 namespace git {
 
@@ -10,10 +11,12 @@ namespace {
 
 constexpr int k_slop = 5;
 constexpr std::size_t k_progress_every = 4096;
+constexpr std::uint32_t k_absent = OidIndex::k_absent;
 
+// One commit met by a walk; its parents are a range of Walk::m_parents.
 struct Node {
-    git_oid id;
-    std::vector<std::uint32_t> parents;
+    std::uint32_t parent_begin = 0;
+    std::uint32_t parent_count = 0;
     model::UnixSeconds committer_time = 0;
     model::UnixSeconds author_time = 0;
     bool parsed = false;
@@ -22,38 +25,40 @@ struct Node {
     bool queued = false;
 };
 
-// The commits met by one walk, each read at most once.
+// The commits met by one walk, each read at most once, in flat arrays (a
+// walk of 100k commits must not allocate per commit).
 class Walk {
 public:
     Walk(CommitReader& reader, const WalkProgress& progress)
         : m_reader(reader), m_progress(progress) {}
 
     std::uint32_t node(const git_oid& id) {
-        const auto [it, inserted] =
-            m_index.try_emplace(id, static_cast<std::uint32_t>(m_nodes.size()));
-        if (inserted) {
-            m_nodes.push_back(Node{id, {}, 0, 0, false, false, false, false});
+        auto index = m_index.find(id, m_ids);
+        if (index == k_absent) {
+            index = static_cast<std::uint32_t>(m_ids.size());
+            m_ids.push_back(id);
+            m_nodes.emplace_back();
+            m_index.insert(id, index, m_ids);
         }
-        return it->second;
+        return index;
     }
 
     model::Expected<void> parse(std::uint32_t index) {
         if (m_nodes[index].parsed) {
             return {};
         }
-        auto facts = m_reader.read(m_nodes[index].id);
-        if (!facts) {
-            return std::unexpected(facts.error());
+        if (auto read = m_reader.read(m_ids[index], m_facts); !read) {
+            return read;
         }
-        std::vector<std::uint32_t> parents;
-        parents.reserve(facts->parents.size());
-        for (const auto& parent : facts->parents) {
-            parents.push_back(node(parent));
+        const auto begin = static_cast<std::uint32_t>(m_parents.size());
+        for (const auto& parent : m_facts.parents) {
+            m_parents.push_back(node(parent));
         }
         Node& n = m_nodes[index];
-        n.parents = std::move(parents);
-        n.committer_time = facts->committer_time;
-        n.author_time = facts->author_time;
+        n.parent_begin = begin;
+        n.parent_count = static_cast<std::uint32_t>(m_facts.parents.size());
+        n.committer_time = m_facts.committer_time;
+        n.author_time = m_facts.author_time;
         n.parsed = true;
         if (m_progress && ++m_parsed % k_progress_every == 0) {
             m_progress(m_parsed);
@@ -61,13 +66,22 @@ public:
         return {};
     }
 
-    std::vector<Node>& nodes() { return m_nodes; }
+    Node& at(std::uint32_t index) { return m_nodes[index]; }
+    std::size_t size() const { return m_nodes.size(); }
+    const git_oid& id(std::uint32_t index) const { return m_ids[index]; }
+    // The k-th parent of a node (by index, as m_parents may grow meanwhile).
+    std::uint32_t parent(std::uint32_t index, std::uint32_t k) const {
+        return m_parents[m_nodes[index].parent_begin + k];
+    }
 
 private:
     CommitReader& m_reader;
     const WalkProgress& m_progress;
+    std::vector<git_oid> m_ids;
     std::vector<Node> m_nodes;
-    std::unordered_map<git_oid, std::uint32_t, OidHash, OidEqual> m_index;
+    std::vector<std::uint32_t> m_parents;
+    OidIndex m_index;
+    CommitFacts m_facts;
     std::size_t m_parsed = 0;
 };
 
@@ -82,16 +96,17 @@ model::Expected<std::vector<std::uint32_t>> walk_all(Walk& walk,
     while (!stack.empty()) {
         const auto index = stack.back();
         stack.pop_back();
-        if (walk.nodes()[index].seen) {
+        if (walk.at(index).seen) {
             continue;
         }
-        walk.nodes()[index].seen = true;
+        walk.at(index).seen = true;
         if (auto parsed = walk.parse(index); !parsed) {
             return std::unexpected(parsed.error());
         }
         found.push_back(index);
-        for (const auto parent : walk.nodes()[index].parents) {
-            if (!walk.nodes()[parent].seen) {
+        for (std::uint32_t k = walk.at(index).parent_count; k-- > 0;) {
+            const auto parent = walk.parent(index, k);
+            if (!walk.at(parent).seen) {
                 stack.push_back(parent);
             }
         }
@@ -106,25 +121,24 @@ public:
     explicit DateQueue(Walk& walk) : m_walk(walk) {}
 
     model::Expected<void> push(std::uint32_t index) {
-        Node& n = m_walk.nodes()[index];
-        if (n.seen) {
+        if (m_walk.at(index).seen) {
             return {};
         }
-        n.seen = true;
+        m_walk.at(index).seen = true;
         if (auto parsed = m_walk.parse(index); !parsed) {
             return parsed;
         }
-        Node& parsed_node = m_walk.nodes()[index];
-        parsed_node.queued = true;
-        m_interesting += parsed_node.uninteresting ? 0 : 1;
-        m_queue.emplace(parsed_node.committer_time, index);
+        Node& n = m_walk.at(index);
+        n.queued = true;
+        m_interesting += n.uninteresting ? 0 : 1;
+        m_queue.emplace(n.committer_time, index);
         return {};
     }
 
     std::uint32_t pop() {
         const auto index = m_queue.top().second;
         m_queue.pop();
-        Node& n = m_walk.nodes()[index];
+        Node& n = m_walk.at(index);
         n.queued = false;
         m_interesting -= n.uninteresting ? 0 : 1;
         return index;
@@ -134,14 +148,17 @@ public:
     void mark_uninteresting(std::uint32_t index) {
         std::vector<std::uint32_t> stack{index};
         while (!stack.empty()) {
-            Node& n = m_walk.nodes()[stack.back()];
+            const auto current = stack.back();
             stack.pop_back();
+            Node& n = m_walk.at(current);
             if (n.uninteresting) {
                 continue;
             }
             n.uninteresting = true;
             m_interesting -= n.queued ? 1 : 0;
-            stack.insert(stack.end(), n.parents.begin(), n.parents.end());
+            for (std::uint32_t k = 0; k < n.parent_count; ++k) {
+                stack.push_back(m_walk.parent(current, k));
+            }
         }
     }
 
@@ -166,28 +183,37 @@ int still_interesting(const DateQueue& queue, model::UnixSeconds last_date, int 
     return slop - 1;
 }
 
-model::Expected<std::vector<std::uint32_t>>
-walk_limited(Walk& walk, const std::vector<git_oid>& include, const std::vector<git_oid>& exclude) {
-    DateQueue queue(walk);
+model::Expected<void> push_tips(Walk& walk, DateQueue& queue, const std::vector<git_oid>& include,
+                                const std::vector<git_oid>& exclude) {
     for (const auto& tip : exclude) {
         const auto index = walk.node(tip);
         queue.mark_uninteresting(index);
         if (auto pushed = queue.push(index); !pushed) {
-            return std::unexpected(pushed.error());
+            return pushed;
         }
     }
     for (const auto& tip : include) {
         if (auto pushed = queue.push(walk.node(tip)); !pushed) {
-            return std::unexpected(pushed.error());
+            return pushed;
         }
+    }
+    return {};
+}
+
+model::Expected<std::vector<std::uint32_t>>
+walk_limited(Walk& walk, const std::vector<git_oid>& include, const std::vector<git_oid>& exclude) {
+    DateQueue queue(walk);
+    if (auto pushed = push_tips(walk, queue, include, exclude); !pushed) {
+        return std::unexpected(pushed.error());
     }
     std::vector<std::uint32_t> found;
     auto last_date = std::numeric_limits<model::UnixSeconds>::max();
     int slop = k_slop;
     while (!queue.empty()) {
         const auto index = queue.pop();
-        const bool uninteresting = walk.nodes()[index].uninteresting;
-        for (const auto parent : std::vector(walk.nodes()[index].parents)) {
+        const bool uninteresting = walk.at(index).uninteresting;
+        for (std::uint32_t k = 0; k < walk.at(index).parent_count; ++k) {
+            const auto parent = walk.parent(index, k);
             if (uninteresting) {
                 queue.mark_uninteresting(parent);
             }
@@ -202,24 +228,25 @@ walk_limited(Walk& walk, const std::vector<git_oid>& include, const std::vector<
             }
             continue;
         }
-        last_date = walk.nodes()[index].committer_time;
+        last_date = walk.at(index).committer_time;
         found.push_back(index);
     }
-    std::erase_if(found, [&](std::uint32_t i) { return walk.nodes()[i].uninteresting; });
+    std::erase_if(found, [&](std::uint32_t i) { return walk.at(i).uninteresting; });
     return found;
 }
 
-// Order the found nodes children first (Kahn's algorithm over the found set)
-// and keep only parents inside it.
-CommitGraph build_graph(std::vector<Node>& nodes, const std::vector<std::uint32_t>& found) {
-    constexpr auto k_absent = std::numeric_limits<std::uint32_t>::max();
-    std::vector<std::uint32_t> position(nodes.size(), k_absent);
-    std::vector<std::uint32_t> children(nodes.size(), 0);
+// Return the found nodes children first (Kahn's algorithm over the found
+// set), and each node's position in that order (k_absent outside it).
+std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>>
+children_first(Walk& walk, const std::vector<std::uint32_t>& found) {
+    std::vector<std::uint32_t> position(walk.size(), k_absent);
+    std::vector<std::uint32_t> children(walk.size(), 0);
     for (const auto index : found) {
         position[index] = 0;
     }
     for (const auto index : found) {
-        for (const auto parent : nodes[index].parents) {
+        for (std::uint32_t k = 0; k < walk.at(index).parent_count; ++k) {
+            const auto parent = walk.parent(index, k);
             children[parent] += position[parent] != k_absent ? 1 : 0;
         }
     }
@@ -236,25 +263,32 @@ CommitGraph build_graph(std::vector<Node>& nodes, const std::vector<std::uint32_
         ready.pop_back();
         position[index] = static_cast<std::uint32_t>(order.size());
         order.push_back(index);
-        for (const auto parent : nodes[index].parents) {
+        for (std::uint32_t k = walk.at(index).parent_count; k-- > 0;) {
+            const auto parent = walk.parent(index, k);
             if (position[parent] != k_absent && --children[parent] == 0) {
                 ready.push_back(parent);
             }
         }
     }
+    return {std::move(order), std::move(position)};
+}
+
+CommitGraph build_graph(Walk& walk, const std::vector<std::uint32_t>& found) {
+    const auto [order, position] = children_first(walk, found);
     CommitGraph graph;
     graph.commits.reserve(order.size());
     graph.index.reserve(order.size());
     for (const auto index : order) {
-        const Node& n = nodes[index];
+        const Node& n = walk.at(index);
         Commit commit;
-        commit.id = to_hex(n.id);
+        commit.id = to_hex(walk.id(index));
         commit.committer_time = n.committer_time;
         commit.author_time = n.author_time;
-        commit.first_parent_loaded = !n.parents.empty() && position[n.parents[0]] != k_absent;
-        for (const auto parent : n.parents) {
-            if (position[parent] != k_absent) {
-                commit.parents.push_back(position[parent]);
+        commit.first_parent_loaded =
+            n.parent_count > 0 && position[walk.parent(index, 0)] != k_absent;
+        for (std::uint32_t k = 0; k < n.parent_count; ++k) {
+            if (const auto p = position[walk.parent(index, k)]; p != k_absent) {
+                commit.parents.push_back(p);
             }
         }
         graph.index.emplace(commit.id, static_cast<std::uint32_t>(graph.commits.size()));
@@ -273,7 +307,7 @@ model::Expected<CommitGraph> walk_commits(CommitReader& reader, const std::vecto
     if (!found) {
         return std::unexpected(found.error());
     }
-    return build_graph(walk.nodes(), *found);
+    return build_graph(walk, *found);
 }
 
 } // namespace git

@@ -9,7 +9,12 @@ namespace {
 // Holds libgit2 initialised from first use to the end of the process.
 class Library {
 public:
-    Library() { git_libgit2_init(); }
+    Library() {
+        git_libgit2_init();
+        // Walks read each commit once, straight from the object database:
+        // libgit2's object cache would only hold 100k commits in memory.
+        git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+    }
     ~Library() { git_libgit2_shutdown(); }
     Library(const Library&) = delete;
     Library& operator=(const Library&) = delete;

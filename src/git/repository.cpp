@@ -94,14 +94,15 @@ model::Expected<RefSnapshot> Repository::refs() const {
 
 model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
                                                  const std::vector<std::string>& exclude) {
-    return commits(include, exclude, {});
+    return commits(include, exclude, WalkOptions{});
 }
 
 model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
                                                  const std::vector<std::string>& exclude,
-                                                 const std::function<void(std::size_t)>& progress) {
+                                                 const WalkOptions& options) {
     const std::string context = "reading history of '" + m_path.string() + "'";
-    auto reader = CommitReader::open(m_repo.get(), to_shallow_set(shallow_commits()));
+    auto reader =
+        CommitReader::open(m_repo.get(), to_shallow_set(shallow_commits()), !options.author_times);
     auto include_ids = parse_ids(include);
     auto exclude_ids = parse_ids(exclude);
     if (!reader || !include_ids || !exclude_ids) {
@@ -117,7 +118,7 @@ model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>&
             context + ": " +
             (!include_commits ? include_commits.error().message : exclude_commits.error().message));
     }
-    auto graph = walk_commits(*reader, *include_commits, *exclude_commits, progress);
+    auto graph = walk_commits(*reader, *include_commits, *exclude_commits, options.progress);
     if (!graph) {
         return model::fail(context + ": " + graph.error().message);
     }

@@ -30,10 +30,20 @@ public:
     model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
                                          const std::vector<std::string>& exclude) override;
 
-    // Return the same, calling `progress` with the count of commits read so far.
+    // How a walk reads history.
+    struct WalkOptions {
+        // Called every few thousand commits with the count read so far.
+        std::function<void(std::size_t)> progress;
+        // Whether Commit::author_time must be filled. Without it, git's
+        // commit-graph file, when there is one, answers without reading
+        // commit objects: many times faster on large histories.
+        bool author_times = true;
+    };
+
+    // Return the commits reachable from `include` and not from `exclude`.
     model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
                                          const std::vector<std::string>& exclude,
-                                         const std::function<void(std::size_t)>& progress);
+                                         const WalkOptions& options);
 
     // Return a ref as it reads when it points at `target` (peeled, tagger time).
     model::Expected<Ref> resolve(const std::string& name, const std::string& target) override;
