@@ -49,7 +49,8 @@ double unit_random() {
 } // namespace
 
 Courier::Courier(outbox::Outbox& outbox, CourierOptions options)
-    : m_outbox(outbox), m_options(std::move(options)), m_client(m_options.limits) {}
+    : m_outbox(outbox), m_options(std::move(options)), m_client(m_options.limits),
+      m_problem_noted(!m_outbox.note(k_problem_note).empty()) {}
 
 Report Courier::deliver(const std::atomic<bool>* stop_flag) {
     Report report;
@@ -78,8 +79,7 @@ Report Courier::deliver(const std::atomic<bool>* stop_flag) {
 std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& report) {
     auto url = ingestion_url(m_options.base_url, m_options.api_key, record.system);
     if (!url) {
-        report.problem = url.error().message;
-        m_outbox.set_note(k_problem_note, report.problem);
+        note_problem(report, url.error().message);
         return Stop::configuration;
     }
     const std::vector<std::string> headers = {
@@ -93,18 +93,14 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
     case Outcome::delivered:
         m_outbox.mark_delivered(record.seq, response.status, model::now());
         ++report.delivered;
-        if (!report.problem.empty() || report.delivered == 1) {
-            m_outbox.set_note(k_problem_note, "");
-            report.problem.clear();
-        }
+        note_problem(report, "");
         return std::nullopt;
     case Outcome::rejected:
         m_outbox.mark_rejected(record.seq, response.status, problem, response.body);
         ++report.rejected;
         return std::nullopt;
     case Outcome::configuration:
-        report.problem = problem + configuration_hint(response.status);
-        m_outbox.set_note(k_problem_note, report.problem);
+        note_problem(report, problem + configuration_hint(response.status));
         return Stop::configuration;
     case Outcome::retry:
         break;
@@ -119,9 +115,16 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         response.status ? std::optional<long>(response.status) : std::nullopt;
     m_outbox.mark_retry(record.seq, status, problem, model::now() + delay);
     ++report.retried;
-    report.problem = problem + "; retrying in " + std::to_string(delay) + "s";
-    m_outbox.set_note(k_problem_note, report.problem);
+    note_problem(report, problem + "; retrying in " + std::to_string(delay) + "s");
     return Stop::retry_later;
+}
+
+void Courier::note_problem(Report& report, std::string problem) {
+    if (!problem.empty() || m_problem_noted) {
+        m_outbox.set_note(k_problem_note, problem);
+        m_problem_noted = !problem.empty();
+    }
+    report.problem = std::move(problem);
 }
 
 } // namespace sender

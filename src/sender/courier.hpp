@@ -59,10 +59,14 @@ public:
 private:
     // Send one record and record the outcome; returns how the round goes on.
     std::optional<Stop> deliver_one(const outbox::Record& record, Report& report);
+    // Keep the round's last problem ("" after a success) in the report and the
+    // outbox's note; an empty note is not written again, as each write syncs.
+    void note_problem(Report& report, std::string problem);
 
     outbox::Outbox& m_outbox;
     CourierOptions m_options;
     HttpClient m_client;
+    bool m_problem_noted;
 };
 
 } // namespace sender
