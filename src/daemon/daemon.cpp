@@ -1,0 +1,231 @@
+#include "daemon/daemon.hpp"
+
+#include "cli/delivery.hpp"
+#include "daemon/mirror_fetch.hpp"
+#include "daemon/repository_patterns.hpp"
+
+#include <cstdlib>
+#include <spdlog/spdlog.h>
+
+namespace watch {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// How long a stopping daemon waits for the request in flight.
+constexpr auto k_stop_patience = 3s;
+// How often the queue is counted for the status line when nothing was queued.
+constexpr auto k_count_every = 10s;
+
+const char* getenv_for_settings(const char* name) {
+    return std::getenv(name);
+}
+
+std::string repositories(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " repository" : " repositories");
+}
+
+} // namespace
+
+Daemon::Daemon(WatchOptions options, WatchPlan plan, Signals& signals)
+    : m_options(std::move(options)), m_plan(std::move(plan)), m_signals(signals),
+      m_box(model::value_or_throw(outbox::Outbox::open(m_plan.settings.outbox))),
+      m_state(m_box.database()),
+      m_delivery(m_plan.settings.outbox, cli::courier_options(m_plan.settings),
+                 signals.stop_flag()) {}
+
+int Daemon::run() {
+    m_delivery.start();
+    m_notifier.ready(status_line());
+    while (!m_signals.stop_requested()) {
+        const auto started = Clock::now();
+        cycle();
+        wait_for_next_cycle(started + m_plan.interval);
+    }
+    return shut_down();
+}
+
+int Daemon::run_once() {
+    const auto failed = cycle();
+    if (!m_signals.stop_requested()) {
+        const auto& timeouts = m_plan.settings.file.timeouts;
+        m_delivery.deliver_due(std::chrono::seconds(timeouts.total + 5));
+    }
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+std::size_t Daemon::cycle() {
+    update_watches();
+    std::vector<outbox::PollMark> marks;
+    marks.reserve(m_watches.size());
+    std::size_t queued = 0;
+    std::size_t failed = 0;
+    for (auto& [path, watch] : m_watches) {
+        if (m_signals.stop_requested()) {
+            break;
+        }
+        m_notifier.keep_alive();
+        marks.push_back(poll(watch, queued));
+        failed += marks.back().error.empty() ? 0 : 1;
+    }
+    if (queued > 0) {
+        m_delivery.wake();
+    }
+    record_polls(marks);
+    if (m_first_cycle) {
+        spdlog::info("watching {}", repositories(m_watches.size()));
+        m_first_cycle = false;
+    }
+    if (queued > 0 || Clock::now() - m_counted_at >= k_count_every) {
+        m_queue_depth = m_box.counts(model::now()).queued;
+        m_counted_at = Clock::now();
+    }
+    m_notifier.status(status_line());
+    return failed;
+}
+
+outbox::PollMark Daemon::poll(RepositoryWatch& watch, std::size_t& queued) {
+    const auto& path = watch.path().string();
+    std::string fetch_problem;
+    if (m_plan.fetch) {
+        auto fetched = fetch_mirror(watch.path(), m_plan.fetch_timeout, m_signals.stop_flag(),
+                                    [this] { m_notifier.keep_alive(); });
+        if (!fetched) {
+            fetch_problem = "fetching: " + fetched.error().message;
+        }
+    }
+    note_problem(path + " (fetch)", fetch_problem);
+    PollContext context{m_box, m_state, m_plan.settings};
+    const auto result = watch.poll(context);
+    note_problem(path, result.error);
+    queued += result.queued;
+    const auto& error = result.error.empty() ? fetch_problem : result.error;
+    return {path, model::now(), error};
+}
+
+void Daemon::update_watches() {
+    std::map<std::string, const config::Repository*> found;
+    for (const auto& entry : m_plan.repositories) {
+        auto expansion = expand_pattern(entry.path);
+        std::string problems;
+        for (const auto& problem : expansion.problems) {
+            problems += (problems.empty() ? "" : "; ") + problem;
+        }
+        note_problem("repository path '" + entry.path + "'", problems);
+        for (const auto& path : expansion.repositories) {
+            found.try_emplace(path.string(), &entry);
+        }
+    }
+    std::vector<std::string> gone;
+    for (auto it = m_watches.begin(); it != m_watches.end();) {
+        if (found.contains(it->first)) {
+            ++it;
+            continue;
+        }
+        spdlog::info("{}: no longer watched: it is gone from the configured paths", it->first);
+        gone.push_back(it->first);
+        note_problem(it->first, "");
+        note_problem(it->first + " (fetch)", "");
+        it = m_watches.erase(it);
+    }
+    if (!gone.empty()) {
+        m_state.mark_gone(gone);
+    }
+    for (const auto& [path, entry] : found) {
+        auto [it, added] = m_watches.try_emplace(path, path, *entry);
+        if (added && !m_first_cycle) {
+            spdlog::info("{}: new repository found under '{}'", path, entry->path);
+        } else if (!added && m_entries_changed) {
+            it->second.set_entry(*entry);
+        }
+    }
+    m_entries_changed = false;
+}
+
+void Daemon::record_polls(const std::vector<outbox::PollMark>& marks) {
+    try {
+        outbox::Transaction tx(m_box.database());
+        m_state.mark_polls(marks, tx);
+        tx.commit();
+        note_problem("state file", "");
+    } catch (const model::Failure& e) {
+        note_problem("state file", e.what());
+    }
+}
+
+void Daemon::wait_for_next_cycle(Clock::time_point next) {
+    while (!m_signals.stop_requested() && Clock::now() < next) {
+        m_notifier.keep_alive();
+        m_signals.wait_until(std::min(next, m_notifier.next_keep_alive()));
+        if (m_signals.take_reload()) {
+            reload();
+        }
+    }
+}
+
+void Daemon::reload() {
+    m_notifier.reloading();
+    auto plan = make_plan(m_options, getenv_for_settings);
+    if (!plan) {
+        spdlog::error("reloading the config failed, keeping the one in use: {}",
+                      plan.error().message);
+        m_notifier.ready(status_line());
+        return;
+    }
+    if (plan->settings.outbox != m_plan.settings.outbox) {
+        spdlog::warn("the state file changes only on a restart; still using '{}'",
+                     m_plan.settings.outbox.string());
+        plan->settings.outbox = m_plan.settings.outbox;
+    }
+    m_plan = std::move(*plan);
+    m_entries_changed = true;
+    m_delivery.reconfigure(cli::courier_options(m_plan.settings));
+    spdlog::info("reloaded: {}", describe_plan(m_plan));
+    m_notifier.ready(status_line());
+}
+
+void Daemon::note_problem(const std::string& where, const std::string& problem) {
+    const auto known = m_problems.find(where);
+    if (problem.empty()) {
+        if (known != m_problems.end()) {
+            spdlog::info("{}: works again", where);
+            m_problems.erase(known);
+            if (m_problems.empty()) {
+                m_last_problem.clear();
+            }
+        }
+        return;
+    }
+    if (known == m_problems.end() || known->second != problem) {
+        spdlog::error("{}: {}", where, problem);
+        m_problems[where] = problem;
+        m_last_problem = where + ": " + problem;
+    }
+}
+
+std::string Daemon::status_line() {
+    std::string text = "watching " + repositories(m_watches.size()) + ", " +
+                       std::to_string(m_queue_depth) + " queued";
+    const auto error = m_last_problem.empty() ? m_delivery.problem() : m_last_problem;
+    if (!error.empty()) {
+        text += "; last error: " + error;
+    }
+    return text;
+}
+
+int Daemon::shut_down() {
+    m_notifier.stopping();
+    const auto signal = m_signals.stop_signal();
+    spdlog::info("stopping{}", signal.empty() ? "" : " on " + signal);
+    if (!m_delivery.stop(k_stop_patience)) {
+        spdlog::warn("abandoning the request in flight; its event stays queued and is sent "
+                     "again after the restart");
+        spdlog::shutdown();
+        std::_Exit(EXIT_SUCCESS);
+    }
+    spdlog::info("stopped");
+    return EXIT_SUCCESS;
+}
+
+} // namespace watch

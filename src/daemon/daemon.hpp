@@ -1,0 +1,64 @@
+#pragma once
+
+#include "daemon/delivery_loop.hpp"
+#include "daemon/repository_watch.hpp"
+#include "daemon/service_notifier.hpp"
+#include "daemon/signals.hpp"
+#include "daemon/watch_plan.hpp"
+#include "outbox/outbox.hpp"
+#include "outbox/repo_state.hpp"
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace watch {
+
+// The polling daemon: every interval it lists the repositories, fetches them
+// when asked, and queues what appeared since the last look, while a
+// DeliveryLoop sends the outbox.
+class Daemon {
+public:
+    // Open the state file; the caller holds its StateLock.
+    Daemon(WatchOptions options, WatchPlan plan, Signals& signals);
+
+    // Poll every interval until SIGTERM or SIGINT; returns the exit code.
+    int run();
+    // Poll once, deliver what is due, and return the exit code.
+    int run_once();
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    // Poll every repository once; returns how many polls failed.
+    std::size_t cycle();
+    // Expand the configured paths and start or stop watching what changed.
+    void update_watches();
+    // Fetch (when asked) and poll one repository; returns its poll mark.
+    outbox::PollMark poll(RepositoryWatch& watch, std::size_t& queued);
+    // Record the cycle's polls; SQLite errors are logged, not fatal.
+    void record_polls(const std::vector<outbox::PollMark>& marks);
+    void wait_for_next_cycle(Clock::time_point next);
+    void reload();
+    // Log a problem once, and once more when it is gone.
+    void note_problem(const std::string& where, const std::string& problem);
+    std::string status_line();
+    int shut_down();
+
+    WatchOptions m_options;
+    WatchPlan m_plan;
+    Signals& m_signals;
+    outbox::Outbox m_box;
+    outbox::RepoState m_state;
+    ServiceNotifier m_notifier;
+    DeliveryLoop m_delivery;
+    std::map<std::string, RepositoryWatch> m_watches;
+    std::map<std::string, std::string> m_problems;
+    std::string m_last_problem;
+    bool m_first_cycle = true;
+    bool m_entries_changed = false;
+    std::int64_t m_queue_depth = 0;
+    Clock::time_point m_counted_at;
+};
+
+} // namespace watch

@@ -1,0 +1,27 @@
+#include "daemon/ref_diff.hpp"
+
+#include <map>
+
+namespace watch {
+
+std::vector<derive::RefUpdate> ref_updates(const git::RefSnapshot& before,
+                                           const git::RefSnapshot& after) {
+    std::map<std::string, derive::RefUpdate> updates;
+    for (const auto& ref : before) {
+        updates[ref.name] = {ref.name, ref.target, ""};
+    }
+    for (const auto& ref : after) {
+        auto& update = updates[ref.name];
+        update.name = ref.name;
+        update.new_id = ref.target;
+    }
+    std::vector<derive::RefUpdate> changed;
+    for (auto& [name, update] : updates) {
+        if (update.old_id != update.new_id) {
+            changed.push_back(std::move(update));
+        }
+    }
+    return changed;
+}
+
+} // namespace watch

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "derive/derive.hpp"
+#include "git/facts.hpp"
+
+#include <vector>
+
+namespace watch {
+
+// Return the ref updates that turn one snapshot into the other, as a
+// post-receive hook would see them for a push (ids are the refs' direct
+// targets; an empty id is a creation or a deletion), sorted by ref name.
+std::vector<derive::RefUpdate> ref_updates(const git::RefSnapshot& before,
+                                           const git::RefSnapshot& after);
+
+} // namespace watch

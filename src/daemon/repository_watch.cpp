@@ -1,0 +1,202 @@
+#include "daemon/repository_watch.hpp"
+
+#include "daemon/ref_diff.hpp"
+#include "daemon/repository_patterns.hpp"
+#include "git/repository.hpp"
+
+#include <ctime>
+#include <spdlog/spdlog.h>
+
+namespace watch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Read refs in full now and then even when their fingerprint says nothing
+// moved, in case something rewrote a ref file in place.
+constexpr auto k_full_read_every = std::chrono::minutes(5);
+
+std::string describe_update(const derive::RefUpdate& update) {
+    if (update.old_id.empty()) {
+        return update.name + " created";
+    }
+    if (update.new_id.empty()) {
+        return update.name + " deleted";
+    }
+    return update.name + " " + update.old_id.substr(0, 7) + ".." + update.new_id.substr(0, 7);
+}
+
+std::string describe_updates(const std::vector<derive::RefUpdate>& updates) {
+    constexpr std::size_t k_listed = 3;
+    std::string text;
+    for (std::size_t i = 0; i < updates.size() && i < k_listed; ++i) {
+        text += (i ? ", " : "") + describe_update(updates[i]);
+    }
+    if (updates.size() > k_listed) {
+        text += " and " + std::to_string(updates.size() - k_listed) + " more refs";
+    }
+    return text;
+}
+
+std::string describe_events(const derive::Derived& derived, const outbox::EnqueueResult& result) {
+    std::size_t changes = 0;
+    std::string deployments;
+    for (std::size_t i = 0; i < derived.events.size(); ++i) {
+        if (!result.inserted[i]) {
+            continue;
+        }
+        const auto& event = derived.events[i];
+        if (model::type_of(event) == model::EventType::change) {
+            ++changes;
+        } else {
+            deployments += (deployments.empty() ? "" : ", ") + model::id_of(event);
+        }
+    }
+    std::string text = std::to_string(changes) + (changes == 1 ? " change" : " changes");
+    if (!deployments.empty()) {
+        text += ", deployment " + deployments;
+    }
+    if (result.duplicates > 0) {
+        text += " (" + std::to_string(result.duplicates) + " already queued before)";
+    }
+    return text;
+}
+
+} // namespace
+
+RepositoryWatch::RepositoryWatch(std::filesystem::path path, config::Repository entry)
+    : m_path(std::move(path)), m_entry(std::move(entry)) {}
+
+void RepositoryWatch::set_entry(config::Repository entry) {
+    m_entry = std::move(entry);
+    m_resolved.reset();
+}
+
+PollResult RepositoryWatch::poll(PollContext& context) {
+    try {
+        auto queued = read_and_record(context);
+        if (!queued) {
+            return {0, queued.error().message};
+        }
+        return {*queued, ""};
+    } catch (const model::Failure& e) {
+        return {0, e.what()};
+    }
+}
+
+bool RepositoryWatch::fingerprint_vouches(const RefFingerprint& current) const {
+    return m_snapshot && vouches_unchanged(m_fingerprint, current) &&
+           Clock::now() - m_last_read < k_full_read_every;
+}
+
+model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& context) {
+    if (!m_loaded) {
+        m_snapshot = context.state.snapshot(m_path.string());
+        m_loaded = true;
+    }
+    const auto fingerprint = fingerprint_refs(m_path, std::time(nullptr));
+    if (fingerprint_vouches(fingerprint)) {
+        return 0;
+    }
+    auto repo = git::Repository::open(m_path);
+    if (!repo) {
+        return std::unexpected(repo.error());
+    }
+    auto refs = repo->refs();
+    if (!refs) {
+        return std::unexpected(refs.error());
+    }
+    auto queued = m_snapshot ? record_updates(context, *repo, *refs)
+                             : record_first_sight(context, *repo, *refs);
+    if (queued) {
+        m_fingerprint = fingerprint;
+        m_last_read = Clock::now();
+    }
+    return queued;
+}
+
+model::Expected<cli::RepositorySettings> RepositoryWatch::resolve(const config::Settings& settings,
+                                                                  const git::Repository& repo) {
+    if (!m_resolved) {
+        // The same resolution as the hooks, so both file events under one
+        // system; a glob's entry stands in for an entry of the repository's own.
+        cli::RepositoryOverrides overrides;
+        if (is_glob(m_entry.path) && !cli::find_repository(settings.file, repo.path())) {
+            overrides = {m_entry.system, m_entry.strategy, m_entry.tag_pattern,
+                         m_entry.deploy_branch, m_entry.branches};
+        }
+        auto resolved = cli::resolve_repository(settings.file, repo, overrides);
+        if (!resolved) {
+            return std::unexpected(resolved.error());
+        }
+        m_resolved = std::move(*resolved);
+    }
+    return *m_resolved;
+}
+
+model::Expected<std::size_t> RepositoryWatch::record_first_sight(PollContext& context,
+                                                                 git::Repository& repo,
+                                                                 const git::RefSnapshot& refs) {
+    auto resolved = resolve(context.settings, repo);
+    if (!resolved) {
+        return std::unexpected(resolved.error());
+    }
+    derive::Derived derived;
+    const bool backfill = context.settings.file.watch.backfill_on_first_sight;
+    if (backfill) {
+        auto backfilled = derive::backfill(refs, repo, resolved->policy, {});
+        if (!backfilled) {
+            return std::unexpected(backfilled.error());
+        }
+        derived = std::move(*backfilled);
+    }
+    const auto result = commit(context, derived, refs);
+    spdlog::info("{}: first sight (system '{}'): {} refs recorded as the baseline, {}",
+                 m_path.string(), resolved->system, refs.size(),
+                 backfill ? "backfill queued " + describe_events(derived, result)
+                          : std::string("nothing older is reported"));
+    return result.queued;
+}
+
+model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& context,
+                                                             git::Repository& repo,
+                                                             const git::RefSnapshot& refs) {
+    const auto updates = ref_updates(*m_snapshot, refs);
+    if (updates.empty()) {
+        return 0;
+    }
+    auto resolved = resolve(context.settings, repo);
+    if (!resolved) {
+        return std::unexpected(resolved.error());
+    }
+    auto derived = derive::updates(*m_snapshot, updates, repo, resolved->policy, model::now());
+    if (!derived) {
+        return std::unexpected(derived.error());
+    }
+    const auto result = commit(context, *derived, refs);
+    spdlog::info("{}: {}: queued {}", m_path.string(), describe_updates(updates),
+                 describe_events(*derived, result));
+    return result.queued;
+}
+
+outbox::EnqueueResult RepositoryWatch::commit(PollContext& context, const derive::Derived& derived,
+                                              const git::RefSnapshot& refs) {
+    std::vector<model::Envelope> envelopes;
+    envelopes.reserve(derived.events.size());
+    for (const auto& event : derived.events) {
+        envelopes.push_back({m_resolved->system, k_environment, event});
+    }
+    outbox::Transaction tx(context.box.database());
+    auto result = context.box.enqueue(envelopes, tx);
+    context.state.save(m_path.string(), m_resolved->system, m_snapshot ? &*m_snapshot : nullptr,
+                       refs, model::now(), tx);
+    tx.commit();
+    m_snapshot = refs;
+    for (const auto& note : derived.summary.notes) {
+        spdlog::info("{}: {}", m_path.string(), note);
+    }
+    return result;
+}
+
+} // namespace watch

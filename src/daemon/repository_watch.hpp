@@ -1,0 +1,77 @@
+#pragma once
+
+#include "cli/repository_settings.hpp"
+#include "config/settings.hpp"
+#include "daemon/ref_fingerprint.hpp"
+#include "derive/derive.hpp"
+#include "git/facts.hpp"
+#include "outbox/outbox.hpp"
+#include "outbox/repo_state.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace watch {
+
+// The Environment header of the events the daemon derives.
+inline constexpr const char* k_environment = "pulse-agent-watch";
+
+// Where a poll writes, and what it derives with.
+struct PollContext {
+    outbox::Outbox& box;
+    outbox::RepoState& state;
+    const config::Settings& settings;
+};
+
+// What one poll of a repository did.
+struct PollResult {
+    // Events the outbox did not have yet.
+    std::size_t queued = 0;
+    // Why the poll failed, "" when it did not.
+    std::string error;
+};
+
+// One watched repository: its last committed snapshot, kept in memory between
+// polls, and a fingerprint that spares re-reading refs that did not move.
+class RepositoryWatch {
+public:
+    RepositoryWatch(std::filesystem::path path, config::Repository entry);
+
+    // Compare the refs with the snapshot and queue the events of what changed
+    // together with the new snapshot, in one transaction; on first sight,
+    // record a baseline (or backfill, when the config asks for it).
+    PollResult poll(PollContext& context);
+
+    // Use the settings of another config entry (a reload) from the next poll on.
+    void set_entry(config::Repository entry);
+
+    // Return the repository's path, absolute.
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    model::Expected<std::size_t> read_and_record(PollContext& context);
+    // Return the repository's system and policy, resolved once per config.
+    model::Expected<cli::RepositorySettings> resolve(const config::Settings& settings,
+                                                     const git::Repository& repo);
+    model::Expected<std::size_t> record_first_sight(PollContext& context, git::Repository& repo,
+                                                    const git::RefSnapshot& refs);
+    model::Expected<std::size_t> record_updates(PollContext& context, git::Repository& repo,
+                                                const git::RefSnapshot& refs);
+    // Queue the events and store the snapshot in one transaction.
+    outbox::EnqueueResult commit(PollContext& context, const derive::Derived& derived,
+                                 const git::RefSnapshot& refs);
+    bool fingerprint_vouches(const RefFingerprint& current) const;
+
+    std::filesystem::path m_path;
+    config::Repository m_entry;
+    std::optional<cli::RepositorySettings> m_resolved;
+    bool m_loaded = false;
+    // The snapshot as last committed; nullopt until the first sight is recorded.
+    std::optional<git::RefSnapshot> m_snapshot;
+    RefFingerprint m_fingerprint;
+    std::chrono::steady_clock::time_point m_last_read;
+};
+
+} // namespace watch

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace watch {
+
+// SIGTERM, SIGINT and SIGHUP as the daemon sees them: blocked in every thread
+// and taken by one thread of their own, which turns them into flags and wakes
+// whoever sleeps in wait_until().
+class Signals {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // Block the signals in this thread, and so in every thread started after
+    // it, and start taking them.
+    Signals();
+    ~Signals();
+    Signals(const Signals&) = delete;
+    Signals& operator=(const Signals&) = delete;
+
+    // Return the flag that turns true on SIGTERM or SIGINT (or request_stop).
+    const std::atomic<bool>& stop_flag() const { return m_stop; }
+    // Return whether the daemon was asked to stop.
+    bool stop_requested() const { return m_stop.load(); }
+    // Return the name of the signal that asked to stop ("" when none did).
+    std::string stop_signal() const;
+    // Ask to stop from inside, as a signal would.
+    void request_stop();
+    // Return whether SIGHUP arrived since the last call, and forget it.
+    bool take_reload();
+    // Sleep until `deadline`, or until a signal arrives.
+    void wait_until(Clock::time_point deadline);
+
+private:
+    void take_signals();
+    void raise_flag(std::atomic<bool>& flag, int signal);
+
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_reload{false};
+    std::atomic<bool> m_done{false};
+    std::atomic<int> m_stop_signal{0};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::thread m_thread;
+};
+
+} // namespace watch

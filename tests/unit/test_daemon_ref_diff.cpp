@@ -1,0 +1,47 @@
+#include "daemon/ref_diff.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+git::Ref ref(std::string name, std::string target) {
+    return {std::move(name), target, target, git::ObjectKind::commit, std::nullopt};
+}
+
+const std::string k_a(40, 'a');
+const std::string k_b(40, 'b');
+
+} // namespace
+
+TEST_SUITE("watch::ref_updates") {
+    TEST_CASE("equal snapshots give no update") {
+        const git::RefSnapshot refs = {ref("refs/heads/main", k_a), ref("refs/tags/v1", k_b)};
+        CHECK(watch::ref_updates(refs, refs).empty());
+    }
+
+    TEST_CASE("creations, moves and deletions read like a push, sorted by name") {
+        const git::RefSnapshot before = {ref("refs/heads/gone", k_a), ref("refs/heads/main", k_a)};
+        const git::RefSnapshot after = {ref("refs/tags/v1", k_b), ref("refs/heads/main", k_b)};
+        const auto updates = watch::ref_updates(before, after);
+        REQUIRE(updates.size() == 3);
+        CHECK(updates[0].name == "refs/heads/gone");
+        CHECK(updates[0].old_id == k_a);
+        CHECK(updates[0].new_id.empty());
+        CHECK(updates[1].name == "refs/heads/main");
+        CHECK(updates[1].old_id == k_a);
+        CHECK(updates[1].new_id == k_b);
+        CHECK(updates[2].name == "refs/tags/v1");
+        CHECK(updates[2].old_id.empty());
+        CHECK(updates[2].new_id == k_b);
+    }
+
+    TEST_CASE("an annotated tag compares by its tag object, not by what it peels to") {
+        git::Ref before = ref("refs/tags/v1", k_a);
+        git::Ref after = before;
+        after.target = k_b;
+        const auto updates = watch::ref_updates({before}, {after});
+        REQUIRE(updates.size() == 1);
+        CHECK(updates[0].old_id == k_a);
+        CHECK(updates[0].new_id == k_b);
+    }
+}
