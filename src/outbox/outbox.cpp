@@ -74,8 +74,7 @@ model::Expected<void> prepare_file(const std::filesystem::path& path) {
     if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
         std::filesystem::create_directories(folder, ec);
         if (ec) {
-            return model::fail("creating outbox folder '" + folder.string() +
-                               "': " + ec.message());
+            return model::fail("creating outbox folder '" + folder.string() + "': " + ec.message());
         }
         ::chmod(folder.c_str(), 0700);
     }
@@ -136,9 +135,9 @@ EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events) {
 EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events, const Transaction&) {
     EnqueueResult result;
     result.inserted.reserve(events.size());
-    auto insert = m_db.prepare(
-        "INSERT INTO events (system, type, id, environment, body, queued_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (system, type, id) DO NOTHING");
+    auto insert =
+        m_db.prepare("INSERT INTO events (system, type, id, environment, body, queued_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (system, type, id) DO NOTHING");
     const auto now = model::now();
     for (const auto& envelope : events) {
         insert.bind(1, envelope.system)
@@ -160,7 +159,8 @@ std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit) {
         WITH blocked AS (
             SELECT system, MIN(seq) AS first FROM events
             WHERE state = 'queued' AND next_attempt > ?1 GROUP BY system)
-        SELECT )sql") + k_record_columns + R"sql( FROM events
+        SELECT )sql") + k_record_columns +
+                             R"sql( FROM events
         LEFT JOIN blocked USING (system)
         WHERE state = 'queued' AND next_attempt <= ?1
           AND (blocked.first IS NULL OR seq < blocked.first)
@@ -174,13 +174,25 @@ std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit) {
 }
 
 void Outbox::mark_delivered(std::int64_t seq, long status, model::UnixSeconds now) {
+    if (!m_delivered_mark) {
+        m_delivered_mark.emplace(DeliveredMark{
+            m_db.prepare("PRAGMA synchronous = NORMAL"),
+            m_db.prepare("UPDATE events SET state = 'delivered', attempts = attempts + 1, "
+                         "last_status = ?, last_error = '', delivered_at = ? WHERE seq = ?"),
+            m_db.prepare("PRAGMA synchronous = FULL")});
+    }
+    auto& mark = *m_delivered_mark;
     // A lost "delivered" mark only means a resend, so this write skips the
     // fsync that "queued" needs; WAL still keeps it across a process crash.
-    m_db.exec("PRAGMA synchronous = NORMAL");
-    auto stmt = m_db.prepare("UPDATE events SET state = 'delivered', attempts = attempts + 1, "
-                             "last_status = ?, last_error = '', delivered_at = ? WHERE seq = ?");
-    stmt.bind(1, static_cast<std::int64_t>(status)).bind(2, now).bind(3, seq).run();
-    m_db.exec("PRAGMA synchronous = FULL");
+    // FULL comes back even on failure, or the next enqueue would not sync.
+    mark.relax_sync.run();
+    try {
+        mark.update.bind(1, static_cast<std::int64_t>(status)).bind(2, now).bind(3, seq).run();
+    } catch (...) {
+        mark.restore_sync.run();
+        throw;
+    }
+    mark.restore_sync.run();
 }
 
 void Outbox::mark_retry(std::int64_t seq, std::optional<long> status, const std::string& error,

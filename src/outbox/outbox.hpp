@@ -79,8 +79,7 @@ public:
                        const std::string& response);
 
     // Return the event with this key, if it was ever queued.
-    std::optional<Record> find(std::string_view system, std::string_view type,
-                               std::string_view id);
+    std::optional<Record> find(std::string_view system, std::string_view type, std::string_view id);
     // Return how many events are in each state.
     Counts counts(model::UnixSeconds now);
     // Return every event, or those in one state, oldest first.
@@ -96,11 +95,20 @@ public:
     Database& database() { return m_db; }
 
 private:
+    // The statements of mark_delivered(), which runs once per delivered event
+    // (the hot path of a flush): prepared on first use, then reused.
+    struct DeliveredMark {
+        Statement relax_sync;
+        Statement update;
+        Statement restore_sync;
+    };
+
     Outbox(std::filesystem::path path, Database db);
     void migrate();
 
     std::filesystem::path m_path;
     Database m_db;
+    std::optional<DeliveredMark> m_delivered_mark;
 };
 
 } // namespace outbox

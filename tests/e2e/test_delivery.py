@@ -27,13 +27,22 @@ def queue_offline(agent, env, change_ids, system=None):
         assert result.returncode == 3, result.stderr
 
 
-def test_500_is_retried_by_flush(agent, aimed, server):
-    server.script([{"status": 500, "body": "overloaded"}])
+def test_any_2xx_delivers(agent, aimed, server):
+    server.script([{"status": 202}])
+    result = push_change(agent, aimed, "c1")
+    assert result.returncode == 0, result.stderr
+    [row] = outbox_rows(agent, aimed)
+    assert (row["state"], row["last_status"]) == ("delivered", 202)
+
+
+@pytest.mark.parametrize("status", [500, 503, 408])
+def test_5xx_and_408_are_retried_by_flush(agent, aimed, server, status):
+    server.script([{"status": status, "body": "overloaded"}])
     result = push_change(agent, aimed, "c1")
     assert result.returncode == 3, result.stderr
-    assert "queued" in result.stderr and "500" in result.stderr
+    assert "queued" in result.stderr and str(status) in result.stderr
     [row] = outbox_rows(agent, aimed)
-    assert (row["state"], row["attempts"], row["last_status"]) == ("queued", 1, 500)
+    assert (row["state"], row["attempts"], row["last_status"]) == ("queued", 1, status)
     assert "overloaded" in row["last_error"]
     result = flush_until_drained(agent, aimed)
     assert result.returncode == 0, result.stderr
