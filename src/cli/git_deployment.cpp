@@ -1,11 +1,176 @@
 #include "cli/git_deployment.hpp"
 
-#include "model/error.hpp"
+#include "cli/delivery.hpp"
+#include "cli/options.hpp"
+#include "git/repository.hpp"
+
+#include <iostream>
+#include <sstream>
 
 namespace cli {
 
-int run_git_deployment(const std::vector<std::string>&) {
-    throw model::Failure("run_git_deployment: not implemented yet");
+namespace {
+
+const char* const k_git_deployment_help =
+    R"help(Usage: pulse-agent push git deployment --previous-deployment-ref REF --identifier ID
+           --timestamp UNIX [OPTIONS] [PATH...]
+
+The Go CLI's git helper, same flags: one change event per commit in REF..HEAD
+(reachable from HEAD, not from REF), timed by its author date (scripts rely on
+it; --change-time committer for the commit date), then one deployment ID at
+the given time listing them. With PATHs, only commits that change something
+under them count (a monorepo's service folder), as `git log REF..HEAD -- PATH`
+lists them. Events are derived from the repository, so their source is "git".
+Everything goes through the outbox: an event whose (system, type, id) was
+queued before (by a hook, the daemon or a backfill) is not queued again.
+
+Examples:
+  PULSE_API_KEY=... pulse-agent push git deployment --previous-deployment-ref v1.3.0 \
+      --identifier v1.4.0 --timestamp "$(date +%s)"
+  pulse-agent push git deployment --previous-deployment-ref "$LAST_SHA" --identifier "$SHA" \
+      --timestamp 1700000000 --teams web,api --directory /src/monorepo services/billing
+  pulse-agent push git deployment --previous-deployment-ref HEAD~5 --identifier test \
+      --timestamp 1700000000 --dry-run
+)help";
+
+// The command line of `push git deployment`.
+struct GitDeploymentCommand {
+    config::Overrides overrides;
+    po::options_description options{"Options"};
+    po::positional_options_description positional;
+    bool dry_run = false;
+};
+
+void describe_options(GitDeploymentCommand& c) {
+    add_common_options(c.options, c.overrides);
+    c.options.add_options()("help,h", "show this help")(
+        "previous-deployment-ref", po::value<std::string>()->required(),
+        "what the previous deployment shipped (tag, branch or commit)")(
+        "identifier", po::value<std::string>()->required(),
+        "the deployment's id")("timestamp", po::value<std::string>()->required(),
+                               "the deployment's time (Unix seconds or RFC 3339)")(
+        "teams", po::value<std::string>()->default_value(""),
+        "comma-separated teams")("directory", po::value<std::string>()->default_value("."),
+                                 "the repository (or a folder inside its work tree)")(
+        "system", po::value<std::string>(), "the system the events are filed under")(
+        "source", po::value<std::string>()->default_value("git"),
+        "the events' source")("change-time", po::value<std::string>()->default_value("author"),
+                              "time of changes: author (the Go CLI's) or committer")(
+        "dry-run", po::bool_switch(&c.dry_run), "print the JSON bodies instead of queueing them")(
+        "paths", po::value<std::vector<std::string>>(), "only commits changing these paths");
+    c.positional.add("paths", -1);
+}
+
+std::vector<std::string> split_teams(const std::string& text) {
+    std::vector<std::string> teams;
+    std::stringstream in(text);
+    for (std::string team; std::getline(in, team, ',');) {
+        team.erase(0, team.find_first_not_of(' '));
+        team.erase(team.find_last_not_of(' ') + 1);
+        if (!team.empty()) {
+            teams.push_back(team);
+        }
+    }
+    return teams;
+}
+
+// Make paths given relative to the current folder relative to the work tree's
+// top, as git does with pathspecs.
+std::vector<std::string> repository_paths(const std::vector<std::string>& paths,
+                                          const git::Repository& repo) {
+    const auto top = repo.work_tree();
+    std::vector<std::string> result;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        const auto absolute = std::filesystem::absolute(path, ec).lexically_normal();
+        const auto relative = top ? absolute.lexically_relative(*top) : std::filesystem::path();
+        const bool inside = !relative.empty() && *relative.begin() != "..";
+        result.push_back(inside ? relative.generic_string() : path);
+    }
+    return result;
+}
+
+model::UnixSeconds parse_timestamp(const std::string& text) {
+    auto parsed = model::parse_time(text);
+    if (!parsed) {
+        throw UsageError("--timestamp '" + text + "': " + parsed.error().message);
+    }
+    return *parsed;
+}
+
+// Return the changes of REF..HEAD, parents first, limited to the paths.
+std::vector<model::Change> range_changes(git::Repository& repo, const po::variables_map& vm,
+                                         const std::vector<std::string>& paths) {
+    const auto head = model::value_or_throw(repo.resolve_commit("HEAD"));
+    auto previous = repo.resolve_commit(vm["previous-deployment-ref"].as<std::string>());
+    if (!previous) {
+        throw model::Failure("--previous-deployment-ref: " + previous.error().message);
+    }
+    const auto graph = model::value_or_throw(repo.commits({head}, {*previous}));
+    const bool author = vm["change-time"].as<std::string>() == "author";
+    std::vector<model::Change> changes;
+    for (auto it = graph.commits.rbegin(); it != graph.commits.rend(); ++it) {
+        if (!paths.empty() && !model::value_or_throw(repo.touches(it->id, paths))) {
+            continue;
+        }
+        changes.push_back(model::Change{it->id, author ? it->author_time : it->committer_time,
+                                        vm["source"].as<std::string>(), "commit"});
+    }
+    return changes;
+}
+
+std::vector<model::Event> derive_events(const po::variables_map& vm) {
+    const auto change_time = vm["change-time"].as<std::string>();
+    if (change_time != "author" && change_time != "committer") {
+        throw UsageError("--change-time '" + change_time + "': expected author or committer");
+    }
+    const auto time = parse_timestamp(vm["timestamp"].as<std::string>());
+    auto repo = model::value_or_throw(git::Repository::discover(vm["directory"].as<std::string>()));
+    std::vector<std::string> paths;
+    if (vm.count("paths")) {
+        paths = repository_paths(vm["paths"].as<std::vector<std::string>>(), repo);
+    }
+    std::vector<model::Event> events;
+    model::Deployment deployment{vm["identifier"].as<std::string>(),
+                                 time,
+                                 {},
+                                 split_teams(vm["teams"].as<std::string>()),
+                                 vm["source"].as<std::string>()};
+    for (auto& change : range_changes(repo, vm, paths)) {
+        deployment.changes.push_back(change.id);
+        events.push_back(std::move(change));
+    }
+    events.push_back(std::move(deployment));
+    return events;
+}
+
+} // namespace
+
+int run_git_deployment(const std::vector<std::string>& args) {
+    GitDeploymentCommand command;
+    describe_options(command);
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::cout << k_git_deployment_help << "\n" << command.options << "\n" << k_exit_codes_help;
+        return k_exit_ok;
+    }
+    const auto vm = parse(args, command.options, &command.positional);
+    if (vm.count("system")) {
+        command.overrides.system = vm["system"].as<std::string>();
+    }
+    const auto events = derive_events(vm);
+    if (command.dry_run) {
+        for (const auto& event : events) {
+            std::cout << model::to_json(event) << "\n";
+        }
+        return k_exit_ok;
+    }
+    const auto settings = load_settings(command.overrides);
+    std::vector<model::Envelope> envelopes;
+    for (const auto& event : events) {
+        envelopes.push_back(model::Envelope{settings.system, ci_environment(), event});
+    }
+    return queue_and_deliver(settings, envelopes);
 }
 
 } // namespace cli

@@ -29,6 +29,10 @@ using ReferenceIteratorPtr =
                     Free<git_reference_iterator, git_reference_iterator_free>>;
 using TagPtr = std::unique_ptr<git_tag, Free<git_tag, git_tag_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Free<git_config, git_config_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Free<git_object, git_object_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Free<git_commit, git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Free<git_tree, git_tree_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Free<git_diff, git_diff_free>>;
 
 // Return the 40-hex form of an object id.
 std::string to_hex(const git_oid& oid);

@@ -2,6 +2,7 @@
 
 #include "git/commit_walk.hpp"
 #include "git/libgit2.hpp"
+#include "git/path_changes.hpp"
 #include "git/ref_reader.hpp"
 
 #include <fstream>
@@ -82,6 +83,49 @@ model::Expected<Repository> Repository::open(const std::filesystem::path& path) 
         return model::fail(with_hint(error_message(context), path));
     }
     return Repository(path, repo);
+}
+
+model::Expected<Repository> Repository::discover(const std::filesystem::path& start) {
+    ensure_initialized();
+    git_repository* repo = nullptr;
+    if (git_repository_open_ext(&repo, start.c_str(), 0, nullptr) != 0) {
+        return model::fail(
+            with_hint(error_message("opening repository '" + start.string() + "'"), start));
+    }
+    const std::filesystem::path found =
+        git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
+    return Repository(found.lexically_normal(), repo);
+}
+
+model::Expected<std::string> Repository::resolve_commit(const std::string& revision) const {
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, m_repo.get(), revision.c_str()) != 0) {
+        return model::fail(error_message("revision '" + revision + "'"));
+    }
+    const ObjectPtr object(raw);
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
+        return model::fail(error_message("revision '" + revision + "'"));
+    }
+    const ObjectPtr commit(peeled);
+    return to_hex(*git_object_id(commit.get()));
+}
+
+model::Expected<bool> Repository::touches(const std::string& commit,
+                                          const std::vector<std::string>& paths) const {
+    git_oid oid;
+    if (!from_hex(commit, oid)) {
+        return model::fail("'" + commit + "' is not a full object id");
+    }
+    return commit_touches(m_repo.get(), oid, paths);
+}
+
+std::optional<std::filesystem::path> Repository::work_tree() const {
+    const char* folder = git_repository_workdir(m_repo.get());
+    if (folder == nullptr) {
+        return std::nullopt;
+    }
+    return std::filesystem::path(folder);
 }
 
 model::Expected<RefSnapshot> Repository::refs() const {
@@ -186,7 +230,15 @@ std::optional<std::string> Repository::shallow_boundary() const {
 }
 
 bool Repository::is_empty() const {
-    return git_repository_is_empty(m_repo.get()) == 1;
+    // git_repository_is_empty() also wants HEAD to name init.defaultBranch:
+    // "no refs at all" is what matters here.
+    git_reference_iterator* raw = nullptr;
+    if (git_reference_iterator_new(&raw, m_repo.get()) != 0) {
+        return false;
+    }
+    const ReferenceIteratorPtr iterator(raw);
+    const char* name = nullptr;
+    return git_reference_next_name(&name, iterator.get()) == GIT_ITEROVER;
 }
 
 } // namespace git

@@ -23,6 +23,10 @@ public:
     // Open a repository at exactly this path (no search upwards).
     static model::Expected<Repository> open(const std::filesystem::path& path);
 
+    // Open the repository at or above `start` (a work tree's subfolder too),
+    // as git commands find it.
+    static model::Expected<Repository> discover(const std::filesystem::path& start);
+
     // Read every ref in one pass, peeling tags through chains of annotated tags.
     model::Expected<RefSnapshot> refs() const;
 
@@ -47,6 +51,18 @@ public:
 
     // Return a ref as it reads when it points at `target` (peeled, tagger time).
     model::Expected<Ref> resolve(const std::string& name, const std::string& target) override;
+
+    // Return the commit a revision names ("HEAD", "v1.2.0", "main~2", an id).
+    model::Expected<std::string> resolve_commit(const std::string& revision) const;
+
+    // Return whether a commit changes anything under `paths` (pathspecs
+    // relative to the top of the work tree); merges count only when they
+    // differ there from every parent, as in `git log -- PATH`.
+    model::Expected<bool> touches(const std::string& commit,
+                                  const std::vector<std::string>& paths) const;
+
+    // Return the top folder of the work tree; nullopt for a bare repository.
+    std::optional<std::filesystem::path> work_tree() const;
 
     // Return a string from the repository's git config, if set.
     std::optional<std::string> config_string(const std::string& key) const;

@@ -175,6 +175,34 @@ public:
         return line_set(git("rev-list " + args));
     }
 
+    // Return `git rev-list TIP --not EXCLUDED...` (excludes passed on stdin).
+    std::set<std::string> rev_list_not(const std::string& tip,
+                                       const std::vector<std::string>& excluded) const {
+        std::string input = tip + "\n";
+        for (const auto& name : excluded) {
+            input += "^" + name + "\n";
+        }
+        return line_set(git("rev-list --stdin", input));
+    }
+
+    // Return the exact set "reachable from TIP and from none of EXCLUDED":
+    // with clock skew `rev-list --not` may stop early (its date cut-off).
+    std::set<std::string> reachable_not(const std::string& tip,
+                                        const std::vector<std::string>& excluded) const {
+        auto result = rev_list(quote(tip));
+        if (excluded.empty()) {
+            return result;
+        }
+        std::string input;
+        for (const auto& name : excluded) {
+            input += name + "\n";
+        }
+        for (const auto& id : line_set(git("rev-list --stdin", input))) {
+            result.erase(id);
+        }
+        return result;
+    }
+
     // Feed a stream to git fast-import.
     void fast_import(const std::string& stream) const { git("fast-import --quiet", stream); }
 

@@ -1,0 +1,68 @@
+#include "git/path_changes.hpp"
+
+namespace git {
+
+namespace {
+
+model::Expected<TreePtr> tree_of(git_commit* commit) {
+    git_tree* tree = nullptr;
+    if (git_commit_tree(&tree, commit) != 0) {
+        return model::fail(error_message("reading the tree of " + to_hex(*git_commit_id(commit))));
+    }
+    return TreePtr(tree);
+}
+
+// Return whether two trees (the first may be null: empty) differ under the paths.
+model::Expected<bool> differs(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
+                              const std::vector<std::string>& paths) {
+    std::vector<char*> specs;
+    for (const auto& path : paths) {
+        specs.push_back(const_cast<char*>(path.c_str()));
+    }
+    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+    options.pathspec.strings = specs.data();
+    options.pathspec.count = specs.size();
+    git_diff* raw = nullptr;
+    if (git_diff_tree_to_tree(&raw, repo, old_tree, new_tree, &options) != 0) {
+        return model::fail(error_message("comparing trees"));
+    }
+    const DiffPtr diff(raw);
+    return git_diff_num_deltas(diff.get()) > 0;
+}
+
+} // namespace
+
+model::Expected<bool> commit_touches(git_repository* repo, const git_oid& id,
+                                     const std::vector<std::string>& paths) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &id) != 0) {
+        return model::fail(error_message("reading commit " + to_hex(id)));
+    }
+    const CommitPtr commit(raw);
+    auto tree = tree_of(commit.get());
+    if (!tree) {
+        return std::unexpected(tree.error());
+    }
+    const auto parents = git_commit_parentcount(commit.get());
+    if (parents == 0) {
+        return differs(repo, nullptr, tree->get(), paths);
+    }
+    for (unsigned i = 0; i < parents; ++i) {
+        git_commit* raw_parent = nullptr;
+        if (git_commit_parent(&raw_parent, commit.get(), i) != 0) {
+            return model::fail(error_message("reading a parent of " + to_hex(id)));
+        }
+        const CommitPtr parent(raw_parent);
+        auto parent_tree = tree_of(parent.get());
+        if (!parent_tree) {
+            return std::unexpected(parent_tree.error());
+        }
+        auto changed = differs(repo, parent_tree->get(), tree->get(), paths);
+        if (!changed || !*changed) {
+            return changed;
+        }
+    }
+    return true;
+}
+
+} // namespace git
