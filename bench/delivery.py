@@ -7,16 +7,17 @@ Usage: bench/delivery.sh [BUILD_DIR]   (default: build)
 Environment: PULSE_BENCH_EVENTS (10000), PULSE_BENCH_BASELINE (1000),
 PULSE_BENCH_PUSHES (50), PULSE_BENCH_KEEP=1 keeps the work folder.
 
-The events are queued the honest way, with one `pulse-agent push change` per
-event and no API key (so nothing is delivered yet); that part is not timed
-into the delivery figure but its own rate is printed. The server is
-tests/e2e/pulse_server.py in a process of its own; its own ceiling (one
-keep-alive client sending as fast as it can) is printed too, because when
-delivery comes close to it the figure measures the server, not pulse-agent.
+The events are queued by the product in one process: a generated repository
+with one commit per event and `pulse-agent backfill --strategy none` with no
+API key, so every change waits in the outbox; only `flush` is timed. The
+server is tests/e2e/pulse_server.py in a process of its own. Its ceiling (a
+minimal keep-alive client sending as fast as it can) is printed too: when
+flush comes close to it, the figure measures the server, not pulse-agent.
+Process start-up and a busy machine weigh on the per-process figures, so
+push, `pulse-agent version` and one curl request are timed in turns and the
+load average is printed.
 """
 
-import concurrent.futures
-import json
 import os
 import pathlib
 import resource
@@ -31,8 +32,7 @@ import urllib.request
 
 SOURCE = pathlib.Path(__file__).resolve().parents[1]
 KEY = "bench-key-0c1d2e3f"
-TIMESTAMP = "1700000000"
-VERSION = "0.0.0"  # the agent's, read by main()
+SYSTEM = "bench"
 
 
 def settings():
@@ -40,7 +40,9 @@ def settings():
     agent = build / "pulse-agent"
     if not os.access(agent, os.X_OK):
         sys.exit("bench: no pulse-agent in %s (build it first)" % build)
-    return {"agent": str(agent),
+    version = subprocess.run([str(agent), "version"], capture_output=True, text=True,
+                             check=True).stdout.split()[1]
+    return {"agent": str(agent), "version": version,
             "events": int(os.environ.get("PULSE_BENCH_EVENTS", 10000)),
             "baseline": int(os.environ.get("PULSE_BENCH_BASELINE", 1000)),
             "pushes": int(os.environ.get("PULSE_BENCH_PUSHES", 50))}
@@ -69,9 +71,9 @@ class Server:
         self.process.wait()
 
 
-def agent_env(work, server=None, key=True):
+def agent_env(work, server=None, key=True, outbox="outbox.db"):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work),
-           "PULSE_CONFIG": str(work / "empty.yaml"), "PULSE_OUTBOX": str(work / "outbox.db")}
+           "PULSE_CONFIG": str(work / "empty.yaml"), "PULSE_OUTBOX": str(work / outbox)}
     if server:
         env["PULSE_BASE_URL"] = server.url
     if key:
@@ -79,27 +81,39 @@ def agent_env(work, server=None, key=True):
     return env
 
 
-def push(agent, env, change_id):
-    return subprocess.run([agent, "push", "change", "--identifier", change_id,
-                           "--timestamp", TIMESTAMP], env=env, capture_output=True).returncode
+def make_repository(path, commits):
+    """A bare repository whose main branch is a line of `commits` commits."""
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    lines = []
+    for i in range(1, commits + 1):
+        message = "change %d\n" % i
+        lines.append("commit refs/heads/main\nmark :%d\n"
+                     "committer Bench <bench@example.com> %d +0000\ndata %d\n%s"
+                     % (i, 1600000000 + 60 * i, len(message), message))
+        if i > 1:
+            lines.append("from :%d\n" % (i - 1))
+        lines.append("\n")
+    subprocess.run(["git", "-C", str(path), "fast-import", "--quiet"],
+                   input="".join(lines).encode(), check=True)
 
 
 def queue_events(agent, work, count):
-    """Queue `count` events with one push process each, two at a time."""
-    env = agent_env(work, key=False)
-    ids = ["%040x" % i for i in range(count)]
+    """Queue one change per commit of a generated repository; return events/s."""
+    make_repository(work / "repo.git", count)
     started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        codes = list(pool.map(lambda change_id: push(agent, env, change_id), ids))
+    result = subprocess.run([agent, "backfill", "--repo", str(work / "repo.git"),
+                             "--strategy", "none", "--system", SYSTEM],
+                            env=agent_env(work, key=False), capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    assert set(codes) == {3}, "queueing failed: exit codes %s" % sorted(set(codes))
+    assert result.returncode == 3, result.stderr  # queued, no key to deliver with
+    assert "%d new" % count in result.stderr, result.stderr
     return count / elapsed
 
 
 def time_flush(agent, work, server, count):
-    env = agent_env(work, server)
     started = time.perf_counter()
-    result = subprocess.run([agent, "flush"], env=env, capture_output=True, text=True)
+    result = subprocess.run([agent, "flush"], env=agent_env(work, server), capture_output=True,
+                            text=True)
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     assert server.count() == count, "server saw %d of %d" % (server.count(), count)
@@ -107,36 +121,34 @@ def time_flush(agent, work, server, count):
 
 
 def body_of(change_id):
-    """The body pulse-agent sends for a change queued by queue_events()."""
+    """A change body as pulse-agent sends it."""
     return ('{"source":"cli","change_id":"%s","time_created":"2023-11-14T22:13:20Z",'
             '"event_type":"commit","$type":"change"}' % change_id)
 
 
-def curl_command(server, change_id):
+def curl_command(s, server, change_id):
     """One curl process sending one event as pulse-agent would."""
-    body = body_of(change_id)
     return ["curl", "-sS", "-o", "/dev/null", "-X", "POST",
             "-H", "Content-Type: application/json", "-H", "Environment: _unknown_",
-            "-H", "CLI-Version: " + VERSION, "--data-binary", body,
-            server.url + "/v1/ingestion/cli?api_key=" + KEY]
+            "-H", "CLI-Version: " + s["version"], "--data-binary", body_of(change_id),
+            "%s/v1/ingestion/cli?api_key=%s&system=%s" % (server.url, KEY, SYSTEM)]
 
 
-def time_curl_per_event(server, count):
+def time_curl_per_event(s, server, count):
     started = time.perf_counter()
     for i in range(count):
-        subprocess.run(curl_command(server, "%040x" % i), check=True)
+        subprocess.run(curl_command(s, server, "%040x" % i), check=True)
     return count / (time.perf_counter() - started)
 
 
-def time_server_ceiling(server, count):
+def time_server_ceiling(s, server, count):
     """A minimal client (raw socket, one kept-alive connection, no parsing
-    beyond Content-Length) sending `count` requests back to back: how fast
-    the server alone can go."""
+    beyond Content-Length) sending `count` requests back to back."""
     body = body_of("0" * 40).encode()
     request = (b"POST /v1/ingestion/cli?api_key=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                b"Content-Type: application/json\r\nEnvironment: _unknown_\r\n"
                b"CLI-Version: %s\r\nContent-Length: %d\r\n\r\n%s"
-               % (KEY.encode(), VERSION.encode(), len(body), body))
+               % (KEY.encode(), s["version"].encode(), len(body), body))
     with socket.create_connection(("127.0.0.1", server.port)) as connection:
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         answers = connection.makefile("rb")
@@ -151,25 +163,28 @@ def time_server_ceiling(server, count):
         return count / (time.perf_counter() - started)
 
 
-def median_ms(command_for, runs):
-    """Median wall time and median CPU time (user + system) of a command, in ms."""
-    walls, cpus = [], []
-    for i in range(runs):
-        command, env = command_for(i)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(command, env=env, capture_output=True, check=True)
-        walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+def timed(command, env):
+    """Wall and CPU (user + system) seconds of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def time_push(agent, work, server, runs):
-    env = agent_env(work, server)
-    env["PULSE_OUTBOX"] = str(work / "push.db")
-    return median_ms(lambda i: ([agent, "push", "change", "--identifier", "push-%d" % i,
-                                 "--timestamp", TIMESTAMP], env), runs)
+def time_processes(s, work, server):
+    """Median wall and CPU ms of a push, `version` and one curl request, run in turns."""
+    env = agent_env(work, server, outbox="push.db")
+    runs = {"push": [], "version": [], "curl": []}
+    for i in range(s["pushes"]):
+        runs["push"].append(timed([s["agent"], "push", "change", "--identifier", "push-%d" % i,
+                                   "--timestamp", "1700000000"], env))
+        runs["version"].append(timed([s["agent"], "version"], None))
+        runs["curl"].append(timed(curl_command(s, server, "%040x" % i), None))
+    return {name: (statistics.median(w for w, _ in times) * 1000,
+                   statistics.median(c for _, c in times) * 1000)
+            for name, times in runs.items()}
 
 
 def verdict(value, target, higher_is_better=True):
@@ -177,46 +192,47 @@ def verdict(value, target, higher_is_better=True):
     return "ok" if ok else "MISSED"
 
 
+def report(s, figures, load_before):
+    flush, curl, ceiling, processes = (figures["flush"], figures["curl"], figures["ceiling"],
+                                       figures["processes"])
+    ratio = flush / curl
+    push_wall = processes["push"][0]
+    print("queue (backfill, one process):    %8.0f events/s" % figures["queue"])
+    print("delivery, pulse-agent flush:      %8.0f events/s  (%d events)  target >= 1000: %s"
+          % (flush, s["events"], verdict(flush, 1000)))
+    print("baseline, one curl per event:     %8.0f events/s  (%d events)" % (curl, s["baseline"]))
+    print("ratio flush / baseline:           %8.1fx          target >= 20x: %s"
+          % (ratio, verdict(ratio, 20)))
+    print("server ceiling, keep-alive client:%8.0f requests/s (flush reaches %.0f%% of it)"
+          % (ceiling, 100 * flush / ceiling))
+    print("push change end to end, median:   %8.1f ms  (%d runs)  target <= 20 ms: %s"
+          % (push_wall, s["pushes"], verdict(push_wall, 20, higher_is_better=False)))
+    for name in ("push", "version", "curl"):
+        print("  %-8s median wall %6.1f ms, CPU %5.1f ms" % ((name,) + processes[name]))
+    print("load average before/after: %.1f / %.1f on %d CPUs (a busy machine slows every figure)"
+          % (load_before, os.getloadavg()[0], os.cpu_count()))
+
+
 def main():
-    global VERSION
     s = settings()
-    VERSION = subprocess.run([s["agent"], "version"], capture_output=True, text=True,
-                             check=True).stdout.split()[1]
     work = pathlib.Path(tempfile.mkdtemp(prefix="pulse-bench-"))
     (work / "empty.yaml").write_text("")
     load_before = os.getloadavg()[0]
+    print("pulse-agent %s delivery benchmark, %d CPUs, work folder %s"
+          % (s["version"], os.cpu_count(), work), flush=True)
     server = Server()
     try:
-        print("pulse-agent delivery benchmark (%d CPUs, work folder %s)" % (os.cpu_count(), work))
-        print("queueing %d events (one push process each, no key) ..." % s["events"], flush=True)
-        queue_rate = queue_events(s["agent"], work, s["events"])
-        print("  queued at %.0f pushes/s" % queue_rate)
-        flush_rate = time_flush(s["agent"], work, server, s["events"])
+        figures = {"queue": queue_events(s["agent"], work, s["events"])}
+        figures["flush"] = time_flush(s["agent"], work, server, s["events"])
         server.reset()
-        curl_rate = time_curl_per_event(server, s["baseline"])
+        figures["curl"] = time_curl_per_event(s, server, s["baseline"])
         server.reset()
-        ceiling = time_server_ceiling(server, s["events"])
+        figures["ceiling"] = time_server_ceiling(s, server, s["events"])
         server.reset()
-        push_ms = time_push(s["agent"], work, server, s["pushes"])
-        version_ms = median_ms(lambda i: ([s["agent"], "version"], None), s["pushes"])
-        curl_ms = median_ms(lambda i: (curl_command(server, "%040x" % i), None), s["pushes"])
+        figures["processes"] = time_processes(s, work, server)
     finally:
         server.stop()
-    ratio = flush_rate / curl_rate
-    print("delivery, pulse-agent flush:      %8.0f events/s  (%d events)  target >= 1000: %s"
-          % (flush_rate, s["events"], verdict(flush_rate, 1000)))
-    print("baseline, one curl per event:     %8.0f events/s  (%d events)"
-          % (curl_rate, s["baseline"]))
-    print("ratio flush / baseline:           %8.1fx          target >= 20x: %s"
-          % (ratio, verdict(ratio, 20)))
-    print("server ceiling, minimal keep-alive client: %6.0f requests/s (flush reaches %.0f%%)"
-          % (ceiling, 100 * flush_rate / ceiling))
-    print("push change end to end, median:  %8.1f ms  (%d runs)  target <= 20 ms: %s"
-          % (push_ms[0], s["pushes"], verdict(push_ms[0], 20, higher_is_better=False)))
-    print("  CPU of one push %.1f ms; for scale, medians wall/CPU: pulse-agent version %.1f/%.1f"
-          " ms, one curl request %.1f/%.1f ms" % ((push_ms[1],) + version_ms + curl_ms))
-    print("  load average before/after: %.1f / %.1f on %d CPUs (others' work slows every figure)"
-          % (load_before, os.getloadavg()[0], os.cpu_count()))
+    report(s, figures, load_before)
     if os.environ.get("PULSE_BENCH_KEEP") != "1":
         shutil.rmtree(work)
 

@@ -174,25 +174,24 @@ std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit) {
 }
 
 void Outbox::mark_delivered(std::int64_t seq, long status, model::UnixSeconds now) {
-    if (!m_delivered_mark) {
-        m_delivered_mark.emplace(DeliveredMark{
-            m_db.prepare("PRAGMA synchronous = NORMAL"),
-            m_db.prepare("UPDATE events SET state = 'delivered', attempts = attempts + 1, "
-                         "last_status = ?, last_error = '', delivered_at = ? WHERE seq = ?"),
-            m_db.prepare("PRAGMA synchronous = FULL")});
+    if (!m_mark_delivered) {
+        m_mark_delivered = m_db.prepare(
+            "UPDATE events SET state = 'delivered', attempts = attempts + 1, last_status = ?, "
+            "last_error = '', delivered_at = ? WHERE seq = ?");
     }
-    auto& mark = *m_delivered_mark;
     // A lost "delivered" mark only means a resend, so this write skips the
     // fsync that "queued" needs; WAL still keeps it across a process crash.
+    // The PRAGMAs are not prepared once: they act when compiled, not when run.
     // FULL comes back even on failure, or the next enqueue would not sync.
-    mark.relax_sync.run();
+    m_db.exec("PRAGMA synchronous = NORMAL");
     try {
-        mark.update.bind(1, static_cast<std::int64_t>(status)).bind(2, now).bind(3, seq).run();
+        m_mark_delivered->bind(1, static_cast<std::int64_t>(status)).bind(2, now).bind(3, seq);
+        m_mark_delivered->run();
     } catch (...) {
-        mark.restore_sync.run();
+        m_db.exec("PRAGMA synchronous = FULL");
         throw;
     }
-    mark.restore_sync.run();
+    m_db.exec("PRAGMA synchronous = FULL");
 }
 
 void Outbox::mark_retry(std::int64_t seq, std::optional<long> status, const std::string& error,

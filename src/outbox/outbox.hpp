@@ -95,20 +95,14 @@ public:
     Database& database() { return m_db; }
 
 private:
-    // The statements of mark_delivered(), which runs once per delivered event
-    // (the hot path of a flush): prepared on first use, then reused.
-    struct DeliveredMark {
-        Statement relax_sync;
-        Statement update;
-        Statement restore_sync;
-    };
-
     Outbox(std::filesystem::path path, Database db);
     void migrate();
 
     std::filesystem::path m_path;
     Database m_db;
-    std::optional<DeliveredMark> m_delivered_mark;
+    // The UPDATE of mark_delivered(), which runs once per delivered event (the
+    // hot path of a flush): prepared on first use, then reused.
+    std::optional<Statement> m_mark_delivered;
 };
 
 } // namespace outbox

@@ -160,7 +160,9 @@ def test_a_silent_server_cannot_hang_push(agent, env, workdir, server):
     assert delivered_ids(server) == ["c1"]
 
 
-def test_order_within_a_system_survives_a_retry(agent, aimed, server):
+def test_order_within_a_system_survives_a_retry(agent, env, workdir, server):
+    # A backoff of 2 s at least, so that the second flush surely finds a2 waiting.
+    aimed = aimed_env(env, workdir, server.url, initial_backoff=4, max_backoff=4)
     queue_offline(agent, aimed, ["a1", "a2", "a3"], system="alpha")
     queue_offline(agent, aimed, ["b1", "b2"], system="beta")
     server.script([{}, {"status": 500}])
