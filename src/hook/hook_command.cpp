@@ -1,11 +1,147 @@
 #include "hook/hook_command.hpp"
 
-#include "model/error.hpp"
+#include "cli/options.hpp"
+#include "hook/chained_hook.hpp"
+#include "hook/detached_delivery.hpp"
+#include "hook/hook_context.hpp"
+#include "hook/post_receive.hpp"
+#include "hook/pre_push.hpp"
+#include "hook/shim.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <iterator>
 
 namespace hook {
 
-int run_hook(const std::vector<std::string>&) {
-    throw model::Failure("run_hook: not implemented yet");
+namespace {
+
+const char* const k_hook_help = R"(Usage: pulse-agent hook post-receive [--chain HOOK]
+       pulse-agent hook pre-push [--chain HOOK] REMOTE URL
+
+Run as a git hook; `pulse-agent install-hooks` sets this up. Reads the push
+from standard input as git writes it, derives the events
+(../shared/spec/derivation.md) and queues them in the outbox, durably:
+
+  post-receive  (server) one change per commit first pushed to a tracked
+                branch or release tag, timed at the push; one deployment per
+                release tag created (or per update of the deploy branch);
+  pre-push      (clone) one change per commit the remote does not have yet,
+                timed at the start of the push.
+
+It never fails a push and never makes it wait: it always exits 0 (with
+--chain, the chained hook's status), prints at most one line, and does no
+network I/O itself. With `hook.deliver: background` (the default) a detached
+process delivers the queue; with `none` the daemon does.
+
+  --chain HOOK  run HOOK first with the same input and arguments and exit with
+                its status (pre-push: record nothing when it refuses the push)
+
+Environment: PULSE_CONFIG, PULSE_API_KEY(_FILE), PULSE_BASE_URL, PULSE_OUTBOX
+as for every command; PULSE_HOOK_QUIET=1 (or hook.quiet: true) prints nothing
+on success. GL_USERNAME / GITEA_PUSHER_NAME name the pusher in the line.
+
+Examples:
+  # what the installed hooks run; try them by hand in a repository
+  echo "$OLD $NEW refs/heads/main" | pulse-agent hook post-receive
+  pulse-agent hook pre-push origin git@example.com:shop.git < lines
+)";
+
+// The hook's command line once its mode is known.
+struct HookArgs {
+    HookKind kind;
+    std::string chain;
+    std::vector<std::string> rest;
+};
+
+HookArgs parse_args(HookKind kind, const std::vector<std::string>& args) {
+    HookArgs parsed{kind, {}, {}};
+    auto it = args.begin() + 1;
+    if (it != args.end() && *it == "--chain" && std::next(it) != args.end()) {
+        parsed.chain = *std::next(it);
+        it += 2;
+    }
+    parsed.rest.assign(it, args.end());
+    return parsed;
+}
+
+std::string read_stdin() {
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
+}
+
+model::Expected<HookOutcome> record_hook_input(const HookArgs& args, const HookContext& context,
+                                               const config::Settings& settings,
+                                               const std::string& input, model::UnixSeconds start) {
+    if (args.kind == HookKind::post_receive) {
+        return record_post_receive(settings, context.git_dir, input, start);
+    }
+    const std::string remote = args.rest.empty() ? "" : args.rest[0];
+    return record_pre_push(settings, context.git_dir, remote, input, start);
+}
+
+// Record the push and print its one line; never throws.
+void record_and_report(const HookArgs& args, const std::string& input, model::UnixSeconds start) {
+    const auto context = read_context();
+    clear_git_environment();
+    try {
+        const auto settings = cli::load_settings({});
+        const auto outcome = record_hook_input(args, context, settings, input, start);
+        if (!outcome) {
+            throw model::Failure(outcome.error());
+        }
+        const auto line = summary_line(outcome->recorded, outcome->notes, context.pusher);
+        if (line && !settings.file.hook.quiet && !context.quiet) {
+            std::cerr << *line << "\n";
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "pulse-agent: error: this push was not recorded: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "pulse-agent: error: this push was not recorded: unknown failure\n";
+    }
+}
+
+int run_as_hook(const HookArgs& args) {
+    const auto start = model::now();
+    const auto input = read_stdin();
+    int status = 0;
+    if (!args.chain.empty()) {
+        status = run_chained_hook(args.chain, args.rest, input);
+    }
+    // A refused pre-push sends nothing, so there is nothing to record.
+    if (args.kind == HookKind::post_receive || status == 0) {
+        record_and_report(args, input, start);
+    }
+    return status;
+}
+
+int run_delivery() {
+    clear_git_environment();
+    try {
+        return deliver_in_background(cli::load_settings({}));
+    } catch (const std::exception&) {
+        return 1;
+    }
+}
+
+} // namespace
+
+int run_hook(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << k_hook_help;
+        return 0;
+    }
+    if (args[0] == "deliver") {
+        return run_delivery();
+    }
+    // A hook's output goes to a client that may hang up; that must not stop us.
+    std::signal(SIGPIPE, SIG_IGN);
+    const auto kind = parse_hook_name(args[0]);
+    if (!kind) {
+        std::cerr << "pulse-agent: error: unknown hook '" << args[0]
+                  << "' (post-receive or pre-push); nothing recorded\n";
+        return 0;
+    }
+    return run_as_hook(parse_args(*kind, args));
 }
 
 } // namespace hook

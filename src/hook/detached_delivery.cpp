@@ -1,0 +1,41 @@
+#include "hook/detached_delivery.hpp"
+
+#include "cli/delivery.hpp"
+#include "hook/child_process.hpp"
+
+#include <filesystem>
+
+namespace hook {
+
+namespace {
+
+// Return this program's path; /proc/self/exe itself if the file was replaced
+// (an upgrade) since we started, as that still runs our own binary.
+std::string own_program() {
+    std::error_code ec;
+    const auto path = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    const std::string deleted = " (deleted)";
+    if (ec || path.empty() || (path.size() > deleted.size() && path.ends_with(deleted))) {
+        return "/proc/self/exe";
+    }
+    return path;
+}
+
+} // namespace
+
+model::Expected<void> start_detached_delivery() {
+    auto started = spawn_detached({own_program(), "hook", "deliver"});
+    if (!started) {
+        return model::fail("could not start a background delivery: " + started.error().message);
+    }
+    return {};
+}
+
+int deliver_in_background(const config::Settings& settings) {
+    auto box = cli::open_outbox(settings);
+    const auto wait = std::chrono::seconds(settings.file.timeouts.total + 5);
+    const auto round = cli::deliver_due(settings, box, wait);
+    return round ? 0 : 1;
+}
+
+} // namespace hook

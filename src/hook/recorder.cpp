@@ -1,0 +1,114 @@
+#include "hook/recorder.hpp"
+
+#include "hook/detached_delivery.hpp"
+#include "outbox/outbox.hpp"
+
+namespace hook {
+
+namespace {
+
+// How long a hook waits for another writer of the outbox: long enough for
+// concurrent pushes to take turns, short enough not to hold a push hostage.
+constexpr const char* k_busy_timeout = "PRAGMA busy_timeout = 10000";
+
+std::vector<model::Envelope> envelopes(const std::string& system,
+                                       const std::vector<model::Event>& events) {
+    std::vector<model::Envelope> wrapped;
+    wrapped.reserve(events.size());
+    for (const auto& event : events) {
+        wrapped.push_back({system, k_hook_environment, event});
+    }
+    return wrapped;
+}
+
+Recorded count(const std::vector<model::Event>& events, const outbox::EnqueueResult& result) {
+    Recorded recorded;
+    recorded.duplicates = result.duplicates;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (result.inserted[i]) {
+            const bool change = model::type_of(events[i]) == model::EventType::change;
+            ++(change ? recorded.changes : recorded.deployments);
+        }
+    }
+    return recorded;
+}
+
+Recorded enqueue(const config::Settings& settings, const std::string& system,
+                 const std::vector<model::Event>& events) {
+    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+    box.database().exec(k_busy_timeout);
+    const auto wrapped = envelopes(system, events);
+    return count(events, box.enqueue(wrapped));
+}
+
+std::string counted(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+} // namespace
+
+model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
+                                 const std::vector<model::Event>& events) {
+    if (events.empty()) {
+        return Recorded{};
+    }
+    Recorded recorded;
+    try {
+        recorded = enqueue(settings, system, events);
+    } catch (const model::Failure& e) {
+        return model::fail(e.what());
+    }
+    const bool background = settings.file.hook.deliver == "background";
+    if (background && settings.api_key && recorded.changes + recorded.deployments > 0) {
+        if (auto started = start_detached_delivery(); !started) {
+            recorded.delivery_problem = started.error().message;
+        }
+    }
+    return recorded;
+}
+
+model::Expected<HookOutcome> record_push(const config::Settings& settings,
+                                         const std::filesystem::path& git_dir,
+                                         const DerivePush& derive_push) {
+    auto repo = git::Repository::open(git_dir);
+    if (!repo) {
+        return std::unexpected(repo.error());
+    }
+    auto target = cli::resolve_repository(settings.file, *repo);
+    if (!target) {
+        return std::unexpected(target.error());
+    }
+    auto derived = derive_push(*repo, *target);
+    if (!derived) {
+        return std::unexpected(derived.error());
+    }
+    auto recorded = record(settings, target->system, derived->events);
+    if (!recorded) {
+        return std::unexpected(recorded.error());
+    }
+    return HookOutcome{*recorded, derived->summary.notes};
+}
+
+std::optional<std::string> summary_line(const Recorded& recorded,
+                                        const std::vector<std::string>& notes,
+                                        const std::string& pusher) {
+    if (recorded.changes + recorded.deployments == 0 && notes.empty() &&
+        recorded.delivery_problem.empty()) {
+        return std::nullopt;
+    }
+    std::string line = "pulse-agent: queued " + counted(recorded.changes, "change", "changes") +
+                       ", " + counted(recorded.deployments, "deployment", "deployments");
+    if (!pusher.empty()) {
+        line += " (push by " + pusher + ")";
+    }
+    for (const auto& note : notes) {
+        line += "; " + note;
+    }
+    if (!recorded.delivery_problem.empty()) {
+        line +=
+            "; " + recorded.delivery_problem + "; the daemon or `pulse-agent flush` will deliver";
+    }
+    return line;
+}
+
+} // namespace hook

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "cli/repository_settings.hpp"
+#include "config/settings.hpp"
+#include "derive/derive.hpp"
+#include "git/repository.hpp"
+#include "model/error.hpp"
+#include "model/event.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Puts what a hook derived into the outbox and gets it on its way.
+namespace hook {
+
+// The Environment header of events recorded by the hooks.
+inline constexpr const char* k_hook_environment = "git-hook";
+
+// What a hook queued, for its summary line.
+struct Recorded {
+    std::size_t changes = 0;
+    std::size_t deployments = 0;
+    // Events whose key was queued before (by another hook, the daemon, a backfill).
+    std::size_t duplicates = 0;
+    // Why the background delivery could not start, when it could not.
+    std::string delivery_problem;
+};
+
+// Queue events under `system` in one durable transaction, then start a
+// detached delivery when the config asks for one (hook.deliver: background).
+model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
+                                 const std::vector<model::Event>& events);
+
+// What a hook run recorded, and what it noticed (a moved release tag).
+struct HookOutcome {
+    Recorded recorded;
+    std::vector<std::string> notes;
+};
+
+// Derive a push's events from the repository under its settings.
+using DerivePush = std::function<model::Expected<derive::Derived>(
+    git::Repository& repo, const cli::RepositorySettings& settings)>;
+
+// Open the repository at `git_dir`, resolve its settings, derive the push's
+// events with `derive_push` and record them.
+model::Expected<HookOutcome> record_push(const config::Settings& settings,
+                                         const std::filesystem::path& git_dir,
+                                         const DerivePush& derive_push);
+
+// Return the one line a hook prints on success, or nothing when there is
+// nothing worth a line.
+std::optional<std::string> summary_line(const Recorded& recorded,
+                                        const std::vector<std::string>& notes,
+                                        const std::string& pusher);
+
+} // namespace hook

@@ -1,0 +1,100 @@
+"""The hook never makes a push wait for the network, and never fails it: a
+detached process delivers what the hook queued, the API being down or
+silent only delays delivery, and a broken outbox or config costs one line."""
+
+import time
+
+from agent_env import aimed_env, delivered_ids, flush_until_drained
+from conftest import API_KEY, PulseServer, free_port, git, outbox_rows
+from test_hook_support import Server, change_ids, commits, remote_lines, timed_push
+
+# A push with the hook may take this much longer than git alone, in any of
+# these tests (they run on a loaded machine); the API answering in seconds.
+PROMPT = 2.0
+
+
+def pushed_repository(agent, env, workdir, count=3):
+    server = Server(agent, env, workdir)
+    clone = server.clone()
+    commits(clone, count)
+    return server, clone
+
+
+def test_a_detached_process_delivers_what_the_push_queued(agent, env, workdir, server):
+    aimed = aimed_env(env, workdir, server.url)
+    repo, clone = pushed_repository(agent, aimed, workdir)
+    git(clone, "tag", "v1.0.0")
+    _, seconds, _, _ = timed_push(clone, aimed, "origin", "main", "v1.0.0")
+    assert seconds < PROMPT
+    assert server.wait_for(4)
+    assert set(delivered_ids(server)) == repo.rev_list("main") | {"v1.0.0"}
+    assert delivered_ids(server)[-1] == "v1.0.0"
+    for request in server.delivered:
+        assert request.headers["environment"] == "git-hook"
+        assert request.query == {"api_key": API_KEY, "system": "shop"}
+    assert {row["state"] for row in outbox_rows(agent, aimed)} == {"delivered"}
+
+
+def test_api_unreachable_push_is_prompt_and_events_go_out_when_it_is_back(agent, env, workdir):
+    port = free_port()
+    aimed = aimed_env(env, workdir, "http://127.0.0.1:%d" % port)
+    repo, clone = pushed_repository(agent, aimed, workdir)
+    result, seconds, _, _ = timed_push(clone, aimed, "origin", "main")
+    assert seconds < PROMPT
+    assert remote_lines(result) == ["pulse-agent: queued 3 changes, 0 deployments"]
+    assert change_ids(agent, aimed) == repo.rev_list("main")
+    back = PulseServer(port=port).start()
+    try:
+        result = flush_until_drained(agent, aimed)
+        assert result.returncode == 0, result.stderr
+        assert set(delivered_ids(back)) == repo.rev_list("main")
+    finally:
+        back.stop()
+
+
+def test_api_that_never_answers_does_not_hold_the_push(agent, env, workdir, server):
+    server.script([{"action": "hang", "seconds": 60}])
+    aimed = aimed_env(env, workdir, server.url, total=2, low_speed=2)
+    repo, clone = pushed_repository(agent, aimed, workdir)
+    _, seconds, _, _ = timed_push(clone, aimed, "origin", "main", timeout=20)
+    assert seconds < PROMPT
+    deadline = time.time() + 10
+    while not server.requests and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(server.requests) == 1 and server.delivered == []
+    # The API answers again (the script is used up); flush waits for the
+    # stuck delivery to give up, then sends everything.
+    result = flush_until_drained(agent, aimed, timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert set(delivered_ids(server)) == repo.rev_list("main")
+
+
+def test_deliver_none_leaves_delivery_to_the_daemon(agent, env, workdir, server):
+    aimed = aimed_env(env, workdir, server.url, extra="hook:\n  deliver: none\n")
+    repo, clone = pushed_repository(agent, aimed, workdir)
+    timed_push(clone, aimed, "origin", "main")
+    time.sleep(0.5)
+    assert server.requests == []
+    assert change_ids(agent, aimed) == repo.rev_list("main")
+
+
+def test_unwritable_outbox_costs_one_clear_line_not_the_push(agent, env, workdir):
+    broken = dict(env, PULSE_OUTBOX=str(workdir))  # a folder, not a file
+    server, clone = pushed_repository(agent, broken, workdir)
+    result, seconds, _, _ = timed_push(clone, broken, "origin", "main")
+    assert seconds < PROMPT
+    assert remote_lines(result) == [
+        "pulse-agent: error: this push was not recorded: opening outbox '%s': Is a directory"
+        % workdir]
+    assert server.rev_list("main")
+
+
+def test_bad_config_costs_one_line_naming_the_file(agent, env, workdir):
+    config = workdir / "bad.yaml"
+    config.write_text("hook:\n  deliver: sometimes\n")
+    broken = dict(env, PULSE_CONFIG=str(config))
+    _, clone = pushed_repository(agent, broken, workdir)
+    result, _, _, _ = timed_push(clone, broken, "origin", "main")
+    [line] = remote_lines(result)
+    assert line.startswith("pulse-agent: error: this push was not recorded: ")
+    assert str(config) in line and "deliver" in line

@@ -1,0 +1,125 @@
+"""Shared pieces of the hook tests: a bare repository with the hooks installed
+by `install-hooks`, clones that push to it over file:// with real `git push`,
+and what git itself says the events must be. Also checks the hooks' help."""
+
+import os
+import subprocess
+import time
+
+import pytest
+
+from conftest import git, outbox_rows, run
+
+ZERO = "0" * 40
+
+
+class Server:
+    """A bare repository on the 'server' side, its hook installed."""
+
+    def __init__(self, agent, env, workdir, name="shop", install=True):
+        self.agent = agent
+        self.env = env
+        self.workdir = workdir
+        self.path = workdir / (name + ".git")
+        git(workdir, "init", "-q", "--bare", "-b", "main", str(self.path))
+        if install:
+            result = run([agent, "install-hooks", str(self.path)], env)
+            assert result.returncode == 0, result.stderr
+        self.url = "file://" + str(self.path)
+
+    def clone(self, name="clone"):
+        """Return a fresh clone of this repository."""
+        path = self.workdir / name
+        git(self.workdir, "clone", "-q", self.url, str(path))
+        git(path, "config", "user.name", "Ada Tester")
+        git(path, "config", "user.email", "ada@example.com")
+        return path
+
+    def rev_list(self, *args):
+        """The commits `git rev-list ARGS` lists in this repository."""
+        return set(git(self.path, "rev-list", *args).split())
+
+
+def commit(clone, message, parents_file=None):
+    """Commit a new file in the clone and return the new commit's id."""
+    name = parents_file or message.replace(" ", "_")
+    (clone / name).write_text(message + "\n")
+    git(clone, "add", name)
+    git(clone, "commit", "-q", "-m", message)
+    return git(clone, "rev-parse", "HEAD").strip()
+
+
+def commits(clone, count, prefix="c"):
+    """Commit `count` times; return the ids, oldest first."""
+    return [commit(clone, "%s%d" % (prefix, i)) for i in range(count)]
+
+
+def push(clone, env, *args, timeout=30):
+    """Run `git push ARGS` in the clone with the test's environment (so the
+    PULSE_* variables reach the hook); return the finished process."""
+    result = subprocess.run(["git", "-C", str(clone), "push"] + list(args), env=env,
+                            capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def timed_push(clone, env, *args, timeout=30):
+    """Push and return (process, seconds it took, start time, end time)."""
+    start = time.time()
+    result = push(clone, env, *args, timeout=timeout)
+    end = time.time()
+    return result, end - start, start, end
+
+
+def remote_lines(result):
+    """The lines the hook printed, as the client shows them ("remote: ...")."""
+    return [line[len("remote: "):].rstrip() for line in result.stderr.splitlines()
+            if line.startswith("remote: ")]
+
+
+def events(agent, env, kind):
+    """The outbox's events of one type: {id: body}."""
+    return {row["id"]: row["body"] for row in outbox_rows(agent, env) if row["type"] == kind}
+
+
+def change_ids(agent, env):
+    """The ids of every change in the outbox, as a set (asserting no repeats)."""
+    ids = [row["id"] for row in outbox_rows(agent, env) if row["type"] == "change"]
+    assert len(ids) == len(set(ids))
+    return set(ids)
+
+
+def deployments(agent, env):
+    """{deploy_id: set of change ids} of the outbox's deployments."""
+    return {key: set(body["changes"]) for key, body in events(agent, env, "deployment").items()}
+
+
+def unix(rfc3339):
+    """Unix seconds of an RFC 3339 UTC time as the bodies carry it."""
+    import calendar
+    return calendar.timegm(time.strptime(rfc3339, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+@pytest.mark.parametrize("command", [["hook", "--help"], ["install-hooks", "--help"],
+                                     ["uninstall-hooks", "--help"]])
+def test_hook_commands_have_help_with_examples(agent, env, command):
+    result = run([agent] + command, env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: pulse-agent")
+    assert "Examples:" in result.stdout
+
+
+def test_an_unknown_hook_mode_fails_open(agent, env):
+    result = run([agent, "hook", "update"], env, input="")
+    assert result.returncode == 0
+    assert result.stderr.count("\n") == 1 and "unknown hook 'update'" in result.stderr
+
+
+def test_garbage_on_stdin_is_one_line_and_exit_0(agent, env, workdir):
+    server = Server(agent, env, workdir, install=False)
+    result = run([agent, "hook", "post-receive"], env, input="not a push line\n",
+                 cwd=str(server.path))
+    assert result.returncode == 0
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("pulse-agent: error: ") and "line 1" in result.stderr
+    assert os.path.exists(env["PULSE_OUTBOX"]) is False
