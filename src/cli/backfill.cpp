@@ -6,7 +6,9 @@
 #include "cli/repository_settings.hpp"
 
 #include <cstdio>
+#include <future>
 #include <iostream>
+#include <span>
 
 namespace cli {
 
@@ -152,17 +154,33 @@ RepositoryRun derive_repository(const std::string& path, const config::Settings&
     return RepositoryRun{path, resolved.system, std::move(derived)};
 }
 
-void print_events(const std::vector<model::Event>& events) {
-    std::string buffer;
+std::string serialize(std::span<const model::Event> events) {
+    std::string text;
     for (const auto& event : events) {
-        buffer += model::to_json(event);
-        buffer += '\n';
-        if (buffer.size() > (1 << 16)) {
-            std::fwrite(buffer.data(), 1, buffer.size(), stdout);
-            buffer.clear();
-        }
+        text += model::to_json(event);
+        text += '\n';
     }
-    std::fwrite(buffer.data(), 1, buffer.size(), stdout);
+    return text;
+}
+
+// Print events as JSON lines, in order. Serializing is most of a dry run's
+// time, so chunks are serialized on two threads while this one writes.
+void print_events(const std::vector<model::Event>& events) {
+    constexpr std::size_t k_chunk = 4096;
+    const std::span<const model::Event> all(events);
+    auto chunk = [&](std::size_t i) {
+        const auto begin = std::min(i * k_chunk, all.size());
+        return std::async(std::launch::async, serialize,
+                          all.subspan(begin, std::min(k_chunk, all.size() - begin)));
+    };
+    const auto chunks = (all.size() + k_chunk - 1) / k_chunk;
+    auto next = chunk(0);
+    for (std::size_t i = 0; i < chunks; ++i) {
+        auto after = i + 1 < chunks ? chunk(i + 1) : std::future<std::string>{};
+        const auto text = next.get();
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        next = std::move(after);
+    }
     std::fflush(stdout);
 }
 
@@ -192,14 +210,14 @@ void print_notes(const RepositoryRun& run) {
     }
 }
 
-// Queue a repository's events in one transaction; return (new, already queued).
-outbox::EnqueueResult queue_events(outbox::Outbox& box, const RepositoryRun& run,
-                                   Progress& progress) {
+// Queue a repository's events (moved out of `run`) in one transaction.
+outbox::EnqueueResult queue_events(outbox::Outbox& box, RepositoryRun& run, Progress& progress) {
     std::vector<model::Envelope> envelopes;
     envelopes.reserve(run.derived.events.size());
-    for (const auto& event : run.derived.events) {
-        envelopes.push_back(model::Envelope{run.system, "git-backfill", event});
+    for (auto& event : run.derived.events) {
+        envelopes.push_back(model::Envelope{run.system, "git-backfill", std::move(event)});
     }
+    run.derived.events.clear();
     progress.phase("queueing " + std::to_string(envelopes.size()) + " events");
     progress.update(0);
     return box.enqueue(envelopes);
