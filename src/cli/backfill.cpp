@@ -4,6 +4,7 @@
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "cli/repository_settings.hpp"
+#include "daemon/repository_patterns.hpp"
 
 #include <cstdio>
 #include <future>
@@ -26,7 +27,8 @@ queued in the outbox, one transaction per repository, and delivered when an
 API key is configured. Re-running queues nothing new: every (system, type, id)
 is queued once, so a backfill never duplicates what hooks or the daemon sent.
 
-Without --repo, every repository of the config file is backfilled. A
+Without --repo, every repository of the config file is backfilled (globs
+such as /srv/git/**/*.git expand as for `pulse-agent watch`). A
 repository's settings come from the flags below, else its entry in the config
 file, else its git config (pulse.system, pulse.strategy, pulse.tagPattern,
 pulse.deployBranch, pulse.branches), else the defaults.
@@ -250,17 +252,34 @@ int deliver(const config::Settings& settings, outbox::Outbox& box, std::size_t q
     return report->stop == sender::Stop::drained ? k_exit_ok : k_exit_queued;
 }
 
-std::vector<std::string> repositories(const BackfillCommand& c, const config::Settings& settings) {
-    if (!c.repos.empty()) {
-        return c.repos;
+// Return the repositories to backfill: --repo, else the config file's, each
+// glob expanded as the daemon expands it; what cannot be expanded is an error.
+std::vector<std::string> repositories(const BackfillCommand& c, const config::Settings& settings,
+                                      int& worst) {
+    std::vector<std::string> patterns = c.repos;
+    if (patterns.empty()) {
+        for (const auto& entry : settings.file.repositories) {
+            patterns.push_back(entry.path);
+        }
     }
-    std::vector<std::string> paths;
-    for (const auto& entry : settings.file.repositories) {
-        paths.push_back(entry.path);
-    }
-    if (paths.empty()) {
+    if (patterns.empty()) {
         throw UsageError("no repository: give --repo PATH, or list repositories in the config "
                          "file");
+    }
+    std::vector<std::string> paths;
+    for (const auto& pattern : patterns) {
+        if (!watch::is_glob(pattern)) {
+            paths.push_back(pattern);
+            continue;
+        }
+        const auto expansion = watch::expand_pattern(pattern);
+        for (const auto& problem : expansion.problems) {
+            std::cerr << "pulse-agent: error: " << problem << "\n";
+            worst = k_exit_error;
+        }
+        for (const auto& path : expansion.repositories) {
+            paths.push_back(path.string());
+        }
     }
     return paths;
 }
@@ -271,7 +290,7 @@ int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
     std::optional<outbox::Outbox> box;
     std::size_t queued = 0;
     int worst = k_exit_ok;
-    for (const auto& path : repositories(c, settings)) {
+    for (const auto& path : repositories(c, settings, worst)) {
         try {
             auto run = derive_repository(path, settings, c, progress);
             progress.clear();

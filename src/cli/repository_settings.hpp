@@ -28,7 +28,9 @@ struct RepositorySettings {
 };
 
 // Return the config file's entry for a repository, matched by path (both
-// made absolute and normal; a trailing slash or "/.git" does not matter).
+// made absolute and normal; a trailing slash or "/.git" does not matter);
+// else the first entry whose glob (*, ?, [...] within a folder name, ** any
+// folders) matches it, so hooks, the daemon and backfill agree.
 const config::Repository* find_repository(const config::Config& file,
                                           const std::filesystem::path& path);
 

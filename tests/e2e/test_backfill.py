@@ -259,3 +259,19 @@ def test_help_has_examples_and_exit_codes(agent, env):
     assert result.returncode == 0
     for text in ("Examples:", "--dry-run", "--tag-pattern", "Exit codes:", "--change-time"):
         assert text in result.stdout
+
+
+def test_config_globs_expand_and_their_settings_apply(agent, env, workdir):
+    for name in ("a.git", "b.git"):
+        r = Repo(workdir / "git" / name, bare=True)
+        work = Repo(workdir / ("work-" + name))
+        work.commit("c in " + name)
+        work.tag("v1.0.0")
+        work.git("push", "-q", str(r.path), "main", "v1.0.0")
+    config = workdir / "glob.yaml"
+    config.write_text("repositories:\n  - path: %s/git/*.git\n    strategy: none\n" % workdir)
+    result = backfill(agent, dict(env, PULSE_CONFIG=str(config)), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "system 'a'" in result.stderr and "system 'b'" in result.stderr
+    events = bodies(result.stdout)
+    assert len(events) == 2 and all(e["$type"] == "change" for e in events)
