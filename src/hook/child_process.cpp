@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
+#include <sched.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -212,7 +213,10 @@ model::Expected<std::string> run_for_output(const std::vector<std::string>& argv
 
 model::Expected<void> spawn_detached(const std::vector<std::string>& argv) {
     SpawnSetup setup;
-    setup.flags |= POSIX_SPAWN_SETSID;
+    setup.flags |= POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSCHEDULER;
+    posix_spawnattr_setschedpolicy(&setup.attributes, SCHED_IDLE);
+    const sched_param idle{};
+    posix_spawnattr_setschedparam(&setup.attributes, &idle);
     posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);

@@ -19,7 +19,8 @@ model::Expected<std::string> run_for_output(const std::vector<std::string>& argv
 
 // Start a program in a new session with standard streams on /dev/null and no
 // other descriptor inherited, and do not wait for it: whoever waits for us
-// (git, and the client behind it) never waits for it.
+// (git, and the client behind it) never waits for it. It runs at idle CPU
+// priority (SCHED_IDLE), so it never takes a CPU from the push it follows.
 model::Expected<void> spawn_detached(const std::vector<std::string>& argv);
 
 } // namespace hook

@@ -11,22 +11,24 @@ namespace {
 // concurrent pushes to take turns, short enough not to hold a push hostage.
 constexpr const char* k_busy_timeout = "PRAGMA busy_timeout = 10000";
 
+// Wrap the events, moving them: a push of 100,000 commits holds them once.
 std::vector<model::Envelope> envelopes(const std::string& system,
-                                       const std::vector<model::Event>& events) {
+                                       std::vector<model::Event>&& events) {
     std::vector<model::Envelope> wrapped;
     wrapped.reserve(events.size());
-    for (const auto& event : events) {
-        wrapped.push_back({system, k_hook_environment, event});
+    for (auto& event : events) {
+        wrapped.push_back({system, k_hook_environment, std::move(event)});
     }
+    events.clear();
     return wrapped;
 }
 
-Recorded count(const std::vector<model::Event>& events, const outbox::EnqueueResult& result) {
+Recorded count(const std::vector<model::Envelope>& wrapped, const outbox::EnqueueResult& result) {
     Recorded recorded;
     recorded.duplicates = result.duplicates;
-    for (std::size_t i = 0; i < events.size(); ++i) {
+    for (std::size_t i = 0; i < wrapped.size(); ++i) {
         if (result.inserted[i]) {
-            const bool change = model::type_of(events[i]) == model::EventType::change;
+            const bool change = model::type_of(wrapped[i].event) == model::EventType::change;
             ++(change ? recorded.changes : recorded.deployments);
         }
     }
@@ -34,11 +36,11 @@ Recorded count(const std::vector<model::Event>& events, const outbox::EnqueueRes
 }
 
 Recorded enqueue(const config::Settings& settings, const std::string& system,
-                 const std::vector<model::Event>& events) {
+                 std::vector<model::Event>&& events) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
     box.database().exec(k_busy_timeout);
-    const auto wrapped = envelopes(system, events);
-    return count(events, box.enqueue(wrapped));
+    const auto wrapped = envelopes(system, std::move(events));
+    return count(wrapped, box.enqueue(wrapped));
 }
 
 std::string counted(std::size_t n, const char* one, const char* many) {
@@ -48,13 +50,13 @@ std::string counted(std::size_t n, const char* one, const char* many) {
 } // namespace
 
 model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
-                                 const std::vector<model::Event>& events) {
+                                 std::vector<model::Event> events) {
     if (events.empty()) {
         return Recorded{};
     }
     Recorded recorded;
     try {
-        recorded = enqueue(settings, system, events);
+        recorded = enqueue(settings, system, std::move(events));
     } catch (const model::Failure& e) {
         return model::fail(e.what());
     }
@@ -82,7 +84,7 @@ model::Expected<HookOutcome> record_push(const config::Settings& settings,
     if (!derived) {
         return std::unexpected(derived.error());
     }
-    auto recorded = record(settings, target->system, derived->events);
+    auto recorded = record(settings, target->system, std::move(derived->events));
     if (!recorded) {
         return std::unexpected(recorded.error());
     }

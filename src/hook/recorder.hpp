@@ -33,7 +33,7 @@ struct Recorded {
 // Queue events under `system` in one durable transaction, then start a
 // detached delivery when the config asks for one (hook.deliver: background).
 model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
-                                 const std::vector<model::Event>& events);
+                                 std::vector<model::Event> events);
 
 // What a hook run recorded, and what it noticed (a moved release tag).
 struct HookOutcome {
