@@ -116,7 +116,8 @@ public:
 
     model::Expected<git::CommitGraph> commits(const std::vector<std::string>& include,
                                               const std::vector<std::string>& exclude) override {
-        m_progress.phase("reading history (commits)");
+        // A commit-graph file counts the commits: enough for an ETA.
+        m_progress.phase("reading history (commits)", m_repo.commit_graph_size());
         git::Repository::WalkOptions options;
         options.progress = [this](std::size_t n) { m_progress.update(n); };
         options.author_times = m_author_times;
@@ -150,6 +151,7 @@ RepositoryRun derive_repository(const std::string& path, const config::Settings&
     ShownHistory history(repo, progress, c.options.change_time == derive::ChangeTime::author);
     auto derived =
         model::value_or_throw(derive::backfill(refs, history, resolved.policy, c.options));
+    progress.phase("deriving events");
     if (auto boundary = repo.shallow_boundary()) {
         derived.summary.notes.insert(derived.summary.notes.begin(), *boundary);
     }
@@ -212,17 +214,29 @@ void print_notes(const RepositoryRun& run) {
     }
 }
 
-// Queue a repository's events (moved out of `run`) in one transaction.
+// Queue a repository's events (moved out of `run`) in one transaction, in
+// batches so progress can be shown.
 outbox::EnqueueResult queue_events(outbox::Outbox& box, RepositoryRun& run, Progress& progress) {
+    constexpr std::size_t k_batch = 8192;
     std::vector<model::Envelope> envelopes;
     envelopes.reserve(run.derived.events.size());
     for (auto& event : run.derived.events) {
         envelopes.push_back(model::Envelope{run.system, "git-backfill", std::move(event)});
     }
     run.derived.events.clear();
-    progress.phase("queueing " + std::to_string(envelopes.size()) + " events");
-    progress.update(0);
-    return box.enqueue(envelopes);
+    progress.phase("queueing events", envelopes.size());
+    outbox::EnqueueResult total;
+    outbox::Transaction transaction(box.database());
+    for (std::size_t begin = 0; begin < envelopes.size(); begin += k_batch) {
+        const auto batch =
+            std::span(envelopes).subspan(begin, std::min(k_batch, envelopes.size() - begin));
+        const auto result = box.enqueue(batch, transaction);
+        total.queued += result.queued;
+        total.duplicates += result.duplicates;
+        progress.update(begin + batch.size());
+    }
+    transaction.commit();
+    return total;
 }
 
 // Deliver what is due when an API key is set; return the exit code it earns.

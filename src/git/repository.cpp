@@ -1,5 +1,6 @@
 #include "git/repository.hpp"
 
+#include "git/commit_graph_file.hpp"
 #include "git/commit_walk.hpp"
 #include "git/libgit2.hpp"
 #include "git/path_changes.hpp"
@@ -227,6 +228,15 @@ std::optional<std::string> Repository::shallow_boundary() const {
                        (ids.size() == 1 ? " commit (" : " commits (") + ids.front();
     text += ids.size() > 1 ? ", ...)" : ")";
     return text + "; older commits are not seen (run `git fetch --unshallow` for all of it)";
+}
+
+std::optional<std::size_t> Repository::commit_graph_size() const {
+    auto graph = CommitGraphFile::open(
+        std::filesystem::path(git_repository_commondir(m_repo.get())) / "objects");
+    if (!graph || !*graph) {
+        return std::nullopt;
+    }
+    return (*graph)->size();
 }
 
 bool Repository::is_empty() const {

@@ -76,6 +76,10 @@ public:
     // Return the ids of the commits a shallow clone's history is cut below.
     std::vector<std::string> shallow_commits() const;
 
+    // Return how many commits git's commit-graph file holds, if there is one
+    // (an estimate of the history's size, for progress).
+    std::optional<std::size_t> commit_graph_size() const;
+
     // Return whether the repository has no commits at all.
     bool is_empty() const;
 
