@@ -226,6 +226,9 @@ outbox::EnqueueResult queue_events(outbox::Outbox& box, RepositoryRun& run, Prog
     run.derived.events.clear();
     progress.phase("queueing events", envelopes.size());
     outbox::EnqueueResult total;
+    // SQLite's default 2 MB page cache spills a 100k-event transaction to the
+    // WAL page by page, again and again; 16 MB halves the system time.
+    box.database().exec("PRAGMA cache_size = -16384");
     outbox::Transaction transaction(box.database());
     for (std::size_t begin = 0; begin < envelopes.size(); begin += k_batch) {
         const auto batch =
