@@ -77,7 +77,7 @@ model::Expected<Repository> Repository::open(const std::filesystem::path& path) 
     const std::string context = "opening repository '" + path.string() + "'";
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        return model::fail(context + ": no such file or directory");
+        return model::fail(context + ": " + (ec ? ec.message() : "no such file or directory"));
     }
     git_repository* repo = nullptr;
     if (git_repository_open_ext(&repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
