@@ -32,8 +32,9 @@ HookContext read_context() {
     std::error_code ec;
     const auto cwd = std::filesystem::current_path(ec);
     const auto git_dir = env_or_empty("GIT_DIR");
+    // "." normalises to "cwd/"; drop the trailing slash so messages read well.
     context.git_dir = git_dir.empty() ? cwd : (cwd / git_dir).lexically_normal();
-    if (context.git_dir.has_filename() == false && context.git_dir.has_parent_path()) {
+    if (!context.git_dir.has_filename() && context.git_dir.has_parent_path()) {
         context.git_dir = context.git_dir.parent_path();
     }
     context.pusher = pusher_from_environment();

@@ -5,7 +5,7 @@ silent only delays delivery, and a broken outbox or config costs one line."""
 import time
 
 from agent_env import aimed_env, delivered_ids, flush_until_drained
-from conftest import API_KEY, PulseServer, free_port, git, outbox_rows
+from conftest import API_KEY, PulseServer, free_port, git, outbox_rows, run
 from test_hook_support import Server, change_ids, commits, remote_lines, timed_push
 
 # A push with the hook may take this much longer than git alone, in any of
@@ -98,3 +98,15 @@ def test_bad_config_costs_one_line_naming_the_file(agent, env, workdir):
     [line] = remote_lines(result)
     assert line.startswith("pulse-agent: error: this push was not recorded: ")
     assert str(config) in line and "deliver" in line
+
+
+def test_unreadable_repository_costs_one_line(agent, env, workdir):
+    line = "%s %s refs/heads/main\n" % ("0" * 40, "a" * 40)
+    (workdir / "not-a-repository").mkdir()
+    result = run([agent, "hook", "post-receive"], env, input=line,
+                 cwd=str(workdir / "not-a-repository"))
+    assert result.returncode == 0
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("pulse-agent: error: this push was not recorded: "
+                                    "opening repository '%s" % (workdir / "not-a-repository"))
+
