@@ -75,21 +75,22 @@ bool wants_help(const std::vector<std::string>& args) {
 cli::po::options_description describe_options(InstallOptions& o) {
     namespace po = cli::po;
     po::options_description options("Options");
-    options.add_options()("dry-run,n", po::bool_switch(&o.dry_run), "show what would be done")(
-        "hook", po::value(&o.hooks)->composing(),
+    auto add = options.add_options();
+    add("dry-run,n", po::bool_switch(&o.dry_run), "show what would be done");
+    add("hook", po::value(&o.hooks)->composing(),
         "post-receive or pre-push (repeatable; default: post-receive in bare repositories, "
-        "pre-push in clones)")("gitlab", po::bool_switch(&o.gitlab),
-                               "use custom_hooks/post-receive.d/ (GitLab, Gitaly)")(
-        "custom-hooks-dir", po::value(&o.custom_hooks_dir),
-        "a global custom hooks folder (GitLab's custom_hooks_dir): use DIR/post-receive.d/")(
-        "agent", po::value(&o.agent), "the pulse-agent the hooks run (default: this one)")(
-        "paths", po::value(&o.paths)->composing(), "repositories (paths or globs)");
+        "pre-push in clones)");
+    add("gitlab", po::bool_switch(&o.gitlab), "use custom_hooks/post-receive.d/ (GitLab, Gitaly)");
+    add("custom-hooks-dir", po::value(&o.custom_hooks_dir),
+        "a global custom hooks folder (GitLab's custom_hooks_dir): use DIR/post-receive.d/");
+    add("agent", po::value(&o.agent), "the pulse-agent the hooks run (default: this one)");
     return options;
 }
 
 InstallOptions parse_options(const std::vector<std::string>& args) {
     InstallOptions o;
-    const auto options = describe_options(o);
+    auto options = describe_options(o);
+    options.add_options()("paths", cli::po::value(&o.paths)->composing(), "repositories");
     cli::po::positional_options_description positional;
     positional.add("paths", -1);
     cli::parse(args, options, &positional);
