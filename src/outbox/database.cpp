@@ -3,6 +3,7 @@
 #include "model/error.hpp"
 
 #include <sqlite3.h>
+#include <thread>
 
 namespace outbox {
 
@@ -92,10 +93,9 @@ void Database::Closer::operator()(sqlite3* db) const {
 
 Database::Database(const std::filesystem::path& path) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     m_db.reset(db);
     if (rc != SQLITE_OK) {
         const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -111,6 +111,19 @@ void Database::exec(std::string_view sql) {
         std::string text = message ? message : sqlite3_errmsg(m_db.get());
         sqlite3_free(message);
         throw model::Failure("outbox: " + text);
+    }
+}
+
+void Database::exec_patiently(std::string_view sql, std::chrono::milliseconds patience) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    const std::string text(sql);
+    int rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, nullptr);
+    while ((rc & 0xff) == SQLITE_BUSY && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, nullptr);
+    }
+    if (rc != SQLITE_OK) {
+        throw_sqlite(m_db.get(), text);
     }
 }
 

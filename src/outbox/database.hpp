@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -50,6 +51,10 @@ public:
 
     // Run one or more statements that return no rows.
     void exec(std::string_view sql);
+    // Run statements like exec(), retrying for up to `patience` while the
+    // database is busy: for the few (switching to WAL) that SQLite never lets
+    // wait on the busy timeout.
+    void exec_patiently(std::string_view sql, std::chrono::milliseconds patience);
     // Prepare a statement.
     Statement prepare(std::string_view sql);
     // Return rows changed by the last statement.

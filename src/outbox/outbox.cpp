@@ -1,6 +1,7 @@
 #include "outbox/outbox.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -35,6 +36,9 @@ CREATE TABLE IF NOT EXISTS notes (
     value TEXT NOT NULL
 );
 )sql";
+
+// How long a process waits for another one's write before it gives up.
+constexpr std::chrono::milliseconds k_busy_timeout{30000};
 
 constexpr const char* k_record_columns =
     "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
@@ -117,8 +121,10 @@ model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
 }
 
 void Outbox::migrate() {
-    m_db.exec("PRAGMA busy_timeout = 30000");
-    m_db.exec("PRAGMA journal_mode = WAL");
+    m_db.exec("PRAGMA busy_timeout = " + std::to_string(k_busy_timeout.count()));
+    // Processes that open a new outbox at the same moment race to switch it
+    // to WAL, which takes an exclusive lock without waiting on busy_timeout.
+    m_db.exec_patiently("PRAGMA journal_mode = WAL", k_busy_timeout);
     m_db.exec("PRAGMA synchronous = FULL");
     Transaction tx(m_db);
     m_db.exec(k_schema);

@@ -2,10 +2,13 @@
 and backoffs, so that retries happen within seconds, and waiting helpers for
 the tests of delivery."""
 
-import json
+import socket
 import time
 
-from conftest import API_KEY, run
+from conftest import API_KEY, PulseServer, run
+
+# Nothing listens on port 1 and no test can bind it: connections are refused.
+REFUSED_URL = "http://127.0.0.1:1"
 
 
 def fast_config(workdir, total=5, connect=2, low_speed=5, initial_backoff=1, max_backoff=2,
@@ -59,6 +62,17 @@ def rows_by_id(rows):
     return {row["id"]: row for row in rows}
 
 
-def dumps(value):
-    """JSON without spaces, as the agent writes bodies."""
-    return json.dumps(value, separators=(",", ":"))
+class DownServer:
+    """A loopback port held bound but not listening, so that connections are
+    refused and no other test can take it, until up() starts the server there."""
+
+    def __init__(self):
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def up(self):
+        """Release the port and start the recording server on it."""
+        self._socket.close()
+        return PulseServer(port=self.port).start()

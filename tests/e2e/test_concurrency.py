@@ -1,25 +1,36 @@
 """Many pulse-agent processes on one outbox at once: every event is queued,
 none is lost, and none reaches the API twice."""
 
+import fcntl
+import pathlib
+import sqlite3
 import subprocess
+import time
 from collections import Counter
 
-from agent_env import aimed_env, delivered_ids, flush_until_drained
-from conftest import PulseServer, free_port, outbox_rows
+from agent_env import REFUSED_URL, DownServer, aimed_env, delivered_ids, flush_until_drained
+from conftest import outbox_rows
 
 PROCESSES = 20
 
 
 def push_all_at_once(agent, env, change_ids):
-    """Start one `push change` per id without waiting, then wait for all;
-    return their results in id order."""
-    started = [subprocess.Popen([agent, "push", "change", "--identifier", change_id,
-                                 "--timestamp", "1700000000"], env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-               for change_id in change_ids]
+    """Start one `push change` per id, all held at a gate (a lock the test
+    holds, taken shared by `flock` before it runs the agent) and let go
+    together; return (exit code, stderr) of each, in id order."""
+    gate = pathlib.Path(env["PULSE_OUTBOX"]).parent / "gate"
+    gate.touch()
+    with open(gate) as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        started = [subprocess.Popen(["flock", "--shared", str(gate), agent, "push", "change",
+                                     "--identifier", change_id, "--timestamp", "1700000000"],
+                                    env=env, text=True, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+                   for change_id in change_ids]
+        time.sleep(0.2)
     results = []
     for process in started:
-        stdout, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=60)
         results.append((process.returncode, stderr))
     return results
 
@@ -43,15 +54,15 @@ def test_processes_pushing_at_once_all_deliver_exactly_once(agent, env, workdir,
 
 
 def test_processes_pushing_while_the_server_is_down_lose_nothing(agent, env, workdir):
-    port = free_port()
-    aimed = aimed_env(env, workdir, "http://127.0.0.1:%d" % port)
+    down = DownServer()
+    aimed = aimed_env(env, workdir, down.url)
     change_ids = ["c%02d" % i for i in range(PROCESSES)]
     results = push_all_at_once(agent, aimed, change_ids)
     assert [code for code, _ in results] == [3] * PROCESSES, results
     rows = outbox_rows(agent, aimed)
     assert sorted(row["id"] for row in rows) == change_ids
     assert {row["state"] for row in rows} == {"queued"}
-    server = PulseServer(port=port).start()
+    server = down.up()
     try:
         assert flush_until_drained(agent, aimed).returncode == 0
         counts = Counter(delivered_ids(server))
@@ -72,4 +83,26 @@ def test_flushes_at_once_never_send_an_event_twice(agent, env, workdir, server):
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 0, stderr
     assert_delivered_exactly_once(server, agent, aimed, change_ids)
+
+
+def test_a_new_outbox_busy_in_another_process_is_waited_for(agent, env, workdir):
+    # A new outbox (still in rollback mode) that another process is about to
+    # write, as the first of many pushes does when it switches it to WAL:
+    # the switch reads, then writes, and SQLite does not wait on the busy
+    # timeout when a read turns into a write.
+    outbox = workdir / "outbox.db"
+    holder = sqlite3.connect(str(outbox), isolation_level=None)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    offline = aimed_env(env, workdir, REFUSED_URL, key=None)
+    started = time.time()
+    push = subprocess.Popen([agent, "push", "change", "--identifier", "c1", "--timestamp", "1"],
+                            env=offline, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    holder.execute("COMMIT")
+    holder.close()
+    _, stderr = push.communicate(timeout=30)
+    assert push.returncode == 3, stderr
+    assert time.time() - started >= 0.5
+    assert [row["id"] for row in outbox_rows(agent, offline)] == ["c1"]
 

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from agent_env import aimed_env, delivered_ids, flush_until_drained, push_change, rows_by_id
-from conftest import PulseServer, free_port, outbox_rows, run
+from agent_env import (DownServer, aimed_env, delivered_ids, flush_until_drained, push_change,
+                       rows_by_id)
+from conftest import PulseServer, outbox_rows, run
 
 
 @pytest.fixture
@@ -175,14 +176,14 @@ def test_order_within_a_system_survives_a_retry(agent, env, workdir, server):
 
 
 def test_server_down_then_up_loses_nothing(agent, env, workdir):
-    port = free_port()
-    aimed = aimed_env(env, workdir, "http://127.0.0.1:%d" % port)
+    down = DownServer()
+    aimed = aimed_env(env, workdir, down.url)
     for change_id in ("c1", "c2", "c3"):
         result = push_change(agent, aimed, change_id)
         assert result.returncode == 3, result.stderr
         assert "will retry" in result.stderr
     assert run([agent, "flush"], aimed).returncode in (0, 3)
-    server = PulseServer(port=port).start()
+    server = down.up()
     try:
         result = flush_until_drained(agent, aimed)
         assert result.returncode == 0, result.stderr

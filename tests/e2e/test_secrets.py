@@ -4,8 +4,8 @@ or delivery fails."""
 
 import pytest
 
-from agent_env import aimed_env, push_change
-from conftest import API_KEY, free_port, run
+from agent_env import REFUSED_URL, aimed_env, push_change
+from conftest import API_KEY, run
 
 ODD_KEY = "s3cr3t+k/y=&z!~%"
 
@@ -60,7 +60,7 @@ def test_a_key_echoed_url_encoded_is_scrubbed(agent, env, workdir, server):
 
 
 @pytest.mark.parametrize("base_url", [
-    "http://127.0.0.1:%d" % free_port(), "http://127.0.0.1:99999", "ftp://127.0.0.1/",
+    REFUSED_URL, "http://127.0.0.1:99999", "ftp://127.0.0.1/",
     "not a url", "http://exa mple.invalid/", "http://%s@127.0.0.1:1/" % API_KEY])
 def test_failures_before_any_answer_never_show_the_key(agent, env, workdir, base_url):
     aimed = aimed_env(env, workdir, base_url, connect=1)

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from agent_env import aimed_env, push_change
-from conftest import free_port, outbox_rows, run
+from agent_env import REFUSED_URL, aimed_env, push_change
+from conftest import outbox_rows, run
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_a_missing_key_file_is_an_error_naming_the_file(agent, aimed, server, wo
 
 def test_base_url_precedence_is_flag_then_environment_then_config(
         agent, aimed, server, workdir):
-    dead = "http://127.0.0.1:%d" % free_port()
+    dead = REFUSED_URL
     aimed["PULSE_API_KEY"] = "k"
     aimed["PULSE_CONFIG"] = str(write_config(workdir, "base_url: %s\n" % dead))
     aimed["PULSE_BASE_URL"] = dead
