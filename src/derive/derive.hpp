@@ -97,7 +97,11 @@ struct BackfillOptions {
     std::optional<model::UnixSeconds> until;
 };
 
-// Derive every event of a repository's history (backfill mode).
+// Derive every event of a repository's history (backfill mode). Changes are
+// ordered parents first, each before the deployment that ships it; changes
+// no deployment ships come last. Exact for any clock skew: each release
+// ships what it reaches and no earlier-ordered release reaches. A branch
+// strategy deployment, like a tag's, is raised to its latest change time.
 model::Expected<Derived> backfill(const git::RefSnapshot& refs, History& history,
                                   const Policy& policy, const BackfillOptions& options);
 
@@ -125,7 +129,11 @@ refs_before(const git::RefSnapshot& after, const std::vector<RefUpdate>& updates
 
 // Derive the events of a set of ref updates (post-receive and watch modes).
 // `before` is every ref as it was before the updates; `now` times new changes
-// and lightweight tags.
+// and lightweight tags. New tags are read through History::resolve. Ranges
+// are walked as `git rev-list A --not B` walks them (newest first, stopping
+// once only excluded history is left), so heavy clock skew can blur them
+// the way it blurs git's. Events: new changes (parents first), then
+// deployments in release order.
 model::Expected<Derived> updates(const git::RefSnapshot& before,
                                  const std::vector<RefUpdate>& updates, History& history,
                                  const Policy& policy, model::UnixSeconds now);
