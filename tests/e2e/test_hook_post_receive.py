@@ -250,3 +250,18 @@ def test_quiet_by_environment_or_config_and_pusher_in_the_line(agent, env, workd
     result = push(clone, dict(env, GL_USERNAME="ada"), "origin", "main")
     assert remote_lines(result) == ["pulse-agent: queued 1 change, 0 deployments (push by ada)"]
     assert len(change_ids(agent, env)) == 3
+
+
+def test_config_file_entry_sets_system_and_strategy(agent, env, workdir):
+    server = Server(agent, env, workdir)
+    config = workdir / "repos.yaml"
+    config.write_text("repositories:\n  - path: %s\n    system: shopfront\n"
+                      "    strategy: none\n" % server.path)
+    configured = dict(env, PULSE_CONFIG=str(config))
+    clone = server.clone()
+    commits(clone, 2)
+    git(clone, "tag", "v1.0.0")
+    push(clone, configured, "origin", "main", "v1.0.0")
+    rows = outbox_rows(agent, configured)
+    assert {(row["system"], row["type"]) for row in rows} == {("shopfront", "change")}
+    assert len(rows) == 2
