@@ -127,6 +127,12 @@ void Database::exec_patiently(std::string_view sql, std::chrono::milliseconds pa
     }
 }
 
+void Database::keep_wal_on_close() {
+    if (sqlite3_db_config(m_db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK) {
+        throw_sqlite(m_db.get(), "keeping the WAL on close");
+    }
+}
+
 Statement Database::prepare(std::string_view sql) {
     return Statement(m_db.get(), sql);
 }

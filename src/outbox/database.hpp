@@ -55,6 +55,9 @@ public:
     // database is busy: for the few (switching to WAL) that SQLite never lets
     // wait on the busy timeout.
     void exec_patiently(std::string_view sql, std::chrono::milliseconds patience);
+    // Leave the WAL as it is when the last connection closes, instead of
+    // checkpointing it into the database (two fsyncs) and deleting it.
+    void keep_wal_on_close();
     // Prepare a statement.
     Statement prepare(std::string_view sql);
     // Return rows changed by the last statement.

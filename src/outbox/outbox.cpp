@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS notes (
 // How long a process waits for another one's write before it gives up.
 constexpr std::chrono::milliseconds k_busy_timeout{30000};
 
+// The WAL size past which the closing process empties it: each process
+// rebuilds the WAL's index when it opens the outbox, reading the whole WAL.
+constexpr std::uintmax_t k_wal_trim_size = 1024 * 1024;
+
 constexpr const char* k_record_columns =
     "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
     "last_error, response";
@@ -107,6 +111,26 @@ std::string_view state_name(State state) {
 Outbox::Outbox(std::filesystem::path path, Database db)
     : m_path(std::move(path)), m_db(std::move(db)) {}
 
+Outbox::~Outbox() {
+    if (m_db.handle() != nullptr) {
+        trim_wal();
+    }
+}
+
+void Outbox::trim_wal() noexcept {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(m_path.string() + "-wal", ec);
+    if (ec || size < k_wal_trim_size) {
+        return;
+    }
+    try {
+        m_db.exec("PRAGMA busy_timeout = 0");
+        m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const model::Failure&) {
+        // Busy: whoever uses the outbox now trims it when it closes.
+    }
+}
+
 model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
     if (auto prepared = prepare_file(path); !prepared) {
         return std::unexpected(prepared.error());
@@ -126,6 +150,10 @@ void Outbox::migrate() {
     // to WAL, which takes an exclusive lock without waiting on busy_timeout.
     m_db.exec_patiently("PRAGMA journal_mode = WAL", k_busy_timeout);
     m_db.exec("PRAGMA synchronous = FULL");
+    // Most users are short processes (a push, a hook): checkpointing at each
+    // exit cost them two more fsyncs, and a new WAL two more; the WAL now
+    // stays, bounded by trim_wal().
+    m_db.keep_wal_on_close();
     Transaction tx(m_db);
     m_db.exec(k_schema);
     tx.commit();

@@ -58,6 +58,9 @@ class Outbox {
 public:
     // Open or create the outbox, creating its folder (0700) and file (0600).
     static model::Expected<Outbox> open(const std::filesystem::path& path);
+    Outbox(Outbox&&) = default;
+    // Close the outbox, emptying the WAL into the database when it has grown.
+    ~Outbox();
 
     // Queue events in one durable transaction, skipping keys seen before.
     EnqueueResult enqueue(std::span<const model::Envelope> events);
@@ -97,6 +100,9 @@ public:
 private:
     Outbox(std::filesystem::path path, Database db);
     void migrate();
+    // Fold a WAL larger than k_wal_trim_size into the database and empty it,
+    // unless another process is using the outbox right now.
+    void trim_wal() noexcept;
 
     std::filesystem::path m_path;
     Database m_db;
