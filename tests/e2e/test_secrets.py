@@ -80,19 +80,13 @@ def test_a_dropped_connection_never_shows_the_key(agent, env, workdir, server):
 
 @pytest.mark.parametrize("source", ["flag", "key-file", "config", "config-key-file"])
 def test_a_key_from_any_source_is_scrubbed(agent, env, workdir, server, source):
-    aimed = aimed_env(env, workdir, server.url, key=None)
     key = "other-key-5e8a1d0c"
     (workdir / "key").write_text(key + "\n")
-    extra = []
-    if source == "flag":
-        extra = ["--api-key", key]
-    elif source == "key-file":
-        extra = ["--api-key-file", str(workdir / "key")]
-    else:
-        line = ("api_key: %s\n" % key if source == "config"
-                else "api_key_file: %s\n" % (workdir / "key"))
-        config = workdir / "fast-config.yaml"
-        config.write_text(config.read_text() + line)
+    config_lines = {"config": "api_key: %s\n" % key,
+                    "config-key-file": "api_key_file: %s\n" % (workdir / "key")}
+    aimed = aimed_env(env, workdir, server.url, key=None, extra=config_lines.get(source, ""))
+    extra = {"flag": ["--api-key", key],
+             "key-file": ["--api-key-file", str(workdir / "key")]}.get(source, [])
     server.script([{"status": 401, "body": "denied " + key}] * 2)
     pushed = push_change(agent, aimed, "c1", *extra)
     assert pushed.returncode == 5, pushed.stderr
