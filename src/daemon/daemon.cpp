@@ -56,18 +56,19 @@ int Daemon::run_once() {
 }
 
 std::size_t Daemon::cycle() {
-    update_watches();
+    std::size_t failed = update_watches();
     std::vector<outbox::PollMark> marks;
     marks.reserve(m_watches.size());
     std::size_t queued = 0;
-    std::size_t failed = 0;
     for (auto& [path, watch] : m_watches) {
         if (m_signals.stop_requested()) {
             break;
         }
         m_notifier.keep_alive();
-        marks.push_back(poll(watch, queued));
-        failed += marks.back().error.empty() ? 0 : 1;
+        if (auto mark = poll(watch, queued)) {
+            failed += mark->error.empty() ? 0 : 1;
+            marks.push_back(std::move(*mark));
+        }
     }
     if (queued > 0) {
         m_delivery.wake();
@@ -85,12 +86,15 @@ std::size_t Daemon::cycle() {
     return failed;
 }
 
-outbox::PollMark Daemon::poll(RepositoryWatch& watch, std::size_t& queued) {
+std::optional<outbox::PollMark> Daemon::poll(RepositoryWatch& watch, std::size_t& queued) {
     const auto& path = watch.path().string();
     std::string fetch_problem;
     if (m_plan.fetch) {
         auto fetched = fetch_mirror(watch.path(), m_plan.fetch_timeout, m_signals.stop_flag(),
                                     [this] { m_notifier.keep_alive(); });
+        if (m_signals.stop_requested()) {
+            return std::nullopt;
+        }
         if (!fetched) {
             fetch_problem = "fetching: " + fetched.error().message;
         }
@@ -101,17 +105,19 @@ outbox::PollMark Daemon::poll(RepositoryWatch& watch, std::size_t& queued) {
     note_problem(path, result.error);
     queued += result.queued;
     const auto& error = result.error.empty() ? fetch_problem : result.error;
-    return {path, model::now(), error};
+    return outbox::PollMark{path, model::now(), error};
 }
 
-void Daemon::update_watches() {
+std::size_t Daemon::update_watches() {
     std::map<std::string, const config::Repository*> found;
+    std::size_t failed = 0;
     for (const auto& entry : m_plan.repositories) {
         auto expansion = expand_pattern(entry.path);
         std::string problems;
         for (const auto& problem : expansion.problems) {
             problems += (problems.empty() ? "" : "; ") + problem;
         }
+        failed += problems.empty() ? 0 : 1;
         note_problem("repository path '" + entry.path + "'", problems);
         for (const auto& path : expansion.repositories) {
             found.try_emplace(path.string(), &entry);
@@ -133,14 +139,15 @@ void Daemon::update_watches() {
         m_state.mark_gone(gone);
     }
     for (const auto& [path, entry] : found) {
-        auto [it, added] = m_watches.try_emplace(path, path, *entry);
+        auto [it, added] = m_watches.try_emplace(path, path);
         if (added && !m_first_cycle) {
             spdlog::info("{}: new repository found under '{}'", path, entry->path);
-        } else if (!added && m_entries_changed) {
-            it->second.set_entry(*entry);
+        } else if (!added && m_settings_changed) {
+            it->second.forget_settings();
         }
     }
-    m_entries_changed = false;
+    m_settings_changed = false;
+    return failed;
 }
 
 void Daemon::record_polls(const std::vector<outbox::PollMark>& marks) {
@@ -179,7 +186,7 @@ void Daemon::reload() {
         plan->settings.outbox = m_plan.settings.outbox;
     }
     m_plan = std::move(*plan);
-    m_entries_changed = true;
+    m_settings_changed = true;
     m_delivery.reconfigure(cli::courier_options(m_plan.settings));
     spdlog::info("reloaded: {}", describe_plan(m_plan));
     m_notifier.ready(status_line());

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace watch {
@@ -32,10 +33,12 @@ private:
 
     // Poll every repository once; returns how many polls failed.
     std::size_t cycle();
-    // Expand the configured paths and start or stop watching what changed.
-    void update_watches();
-    // Fetch (when asked) and poll one repository; returns its poll mark.
-    outbox::PollMark poll(RepositoryWatch& watch, std::size_t& queued);
+    // Expand the configured paths and start or stop watching what changed;
+    // returns how many paths had problems.
+    std::size_t update_watches();
+    // Fetch (when asked) and poll one repository; returns its poll mark, or
+    // nothing when a stop interrupted the fetch.
+    std::optional<outbox::PollMark> poll(RepositoryWatch& watch, std::size_t& queued);
     // Record the cycle's polls; SQLite errors are logged, not fatal.
     void record_polls(const std::vector<outbox::PollMark>& marks);
     void wait_for_next_cycle(Clock::time_point next);
@@ -56,7 +59,7 @@ private:
     std::map<std::string, std::string> m_problems;
     std::string m_last_problem;
     bool m_first_cycle = true;
-    bool m_entries_changed = false;
+    bool m_settings_changed = false;
     std::int64_t m_queue_depth = 0;
     Clock::time_point m_counted_at;
 };

@@ -1,7 +1,6 @@
 #include "daemon/repository_watch.hpp"
 
 #include "daemon/ref_diff.hpp"
-#include "daemon/repository_patterns.hpp"
 #include "git/repository.hpp"
 
 #include <ctime>
@@ -65,11 +64,9 @@ std::string describe_events(const derive::Derived& derived, const outbox::Enqueu
 
 } // namespace
 
-RepositoryWatch::RepositoryWatch(std::filesystem::path path, config::Repository entry)
-    : m_path(std::move(path)), m_entry(std::move(entry)) {}
+RepositoryWatch::RepositoryWatch(std::filesystem::path path) : m_path(std::move(path)) {}
 
-void RepositoryWatch::set_entry(config::Repository entry) {
-    m_entry = std::move(entry);
+void RepositoryWatch::forget_settings() {
     m_resolved.reset();
 }
 
@@ -119,14 +116,8 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
 model::Expected<cli::RepositorySettings> RepositoryWatch::resolve(const config::Settings& settings,
                                                                   const git::Repository& repo) {
     if (!m_resolved) {
-        // The same resolution as the hooks, so both file events under one
-        // system; a glob's entry stands in for an entry of the repository's own.
-        cli::RepositoryOverrides overrides;
-        if (is_glob(m_entry.path) && !cli::find_repository(settings.file, repo.path())) {
-            overrides = {m_entry.system, m_entry.strategy, m_entry.tag_pattern,
-                         m_entry.deploy_branch, m_entry.branches};
-        }
-        auto resolved = cli::resolve_repository(settings.file, repo, overrides);
+        // The hooks' own resolution, so that both file events under one system.
+        auto resolved = cli::resolve_repository(settings.file, repo);
         if (!resolved) {
             return std::unexpected(resolved.error());
         }

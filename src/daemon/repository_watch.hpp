@@ -16,7 +16,7 @@
 namespace watch {
 
 // The Environment header of the events the daemon derives.
-inline constexpr const char* k_environment = "pulse-agent-watch";
+inline constexpr const char* k_environment = "git-daemon";
 
 // Where a poll writes, and what it derives with.
 struct PollContext {
@@ -37,15 +37,15 @@ struct PollResult {
 // polls, and a fingerprint that spares re-reading refs that did not move.
 class RepositoryWatch {
 public:
-    RepositoryWatch(std::filesystem::path path, config::Repository entry);
+    explicit RepositoryWatch(std::filesystem::path path);
 
     // Compare the refs with the snapshot and queue the events of what changed
     // together with the new snapshot, in one transaction; on first sight,
     // record a baseline (or backfill, when the config asks for it).
     PollResult poll(PollContext& context);
 
-    // Use the settings of another config entry (a reload) from the next poll on.
-    void set_entry(config::Repository entry);
+    // Resolve the repository's settings again at the next change (a reload).
+    void forget_settings();
 
     // Return the repository's path, absolute.
     const std::filesystem::path& path() const { return m_path; }
@@ -65,7 +65,6 @@ private:
     bool fingerprint_vouches(const RefFingerprint& current) const;
 
     std::filesystem::path m_path;
-    config::Repository m_entry;
     std::optional<cli::RepositorySettings> m_resolved;
     bool m_loaded = false;
     // The snapshot as last committed; nullopt until the first sight is recorded.
