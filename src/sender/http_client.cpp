@@ -153,27 +153,39 @@ model::Expected<std::string> ingestion_url(const std::string& base_url, const st
 
 namespace {
 
-// Return the secret percent-encoded as a query string may carry it: hex
-// digits in either case, a space as %20 or '+'.
-std::string url_encoded(const std::string& secret, const char* hex, bool plus_for_space) {
+// Return the secret percent-encoded as a query string may carry it, in
+// lower case; a space as %20 or '+'.
+std::string url_encoded(const std::string& secret, bool plus_for_space) {
+    constexpr const char* k_hex = "0123456789abcdef";
     std::string out;
     for (const unsigned char c : secret) {
         if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
+            out += static_cast<char>(std::tolower(c));
         } else if (c == ' ' && plus_for_space) {
             out += '+';
         } else {
             out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
         }
     }
     return out;
 }
 
-std::string replace_all(std::string text, const std::string& secret) {
-    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-        text.replace(pos, secret.size(), "***");
+std::string lower_case(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+// Replace every occurrence of `needle` (already in lower case when ignoring
+// case) in text by "***".
+std::string replace_all(std::string text, const std::string& needle, bool ignore_case) {
+    std::string haystack = ignore_case ? lower_case(text) : text;
+    for (auto pos = haystack.find(needle); pos != std::string::npos;
+         pos = haystack.find(needle, pos + 3)) {
+        text.replace(pos, needle.size(), "***");
+        haystack.replace(pos, needle.size(), "***");
     }
     return text;
 }
@@ -184,14 +196,12 @@ std::string redact(std::string text, const std::string& secret) {
     if (secret.empty()) {
         return text;
     }
-    text = replace_all(std::move(text), secret);
-    // A server or proxy that echoes the request URL echoes the key encoded.
-    for (const char* hex : {"0123456789abcdef", "0123456789ABCDEF"}) {
-        for (const bool plus : {false, true}) {
-            const auto encoded = url_encoded(secret, hex, plus);
-            if (encoded != secret) {
-                text = replace_all(std::move(text), encoded);
-            }
+    text = replace_all(std::move(text), secret, false);
+    // A server or proxy that echoes the request URL echoes the key encoded,
+    // with hex digits in either case.
+    for (const bool plus : {false, true}) {
+        if (const auto encoded = url_encoded(secret, plus); encoded != lower_case(secret)) {
+            text = replace_all(std::move(text), encoded, true);
         }
     }
     return text;

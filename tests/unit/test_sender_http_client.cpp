@@ -28,6 +28,13 @@ TEST_SUITE("sender::HttpClient") {
         CHECK(sender::display_url("http://h/p?api_key=K") == "http://h/p");
     }
 
+    TEST_CASE("redact hides the key as a query string carries it") {
+        CHECK(sender::redact("api_key=k%2by%2F%3d", "k+y/=") == "api_key=***");
+        CHECK(sender::redact("api_key=k%2By%2F%3D", "k+y/=") == "api_key=***");
+        CHECK(sender::redact("a+b and a%20b", "a b") == "*** and ***");
+        CHECK(sender::redact("plain-key_1.~", "plain-key_1.~") == "***");
+    }
+
     TEST_CASE("Retry-After is read as seconds or as an HTTP date") {
         CHECK(sender::parse_retry_after("120", 0) == 120);
         // Sun, 06 Nov 1994 08:49:37 GMT is 784111777.
