@@ -56,20 +56,6 @@ const std::map<std::string, Command>& commands() {
     return k_commands;
 }
 
-// Scrub the API key from a message, whatever produced it.
-std::string scrub(std::string message) {
-    for (const char* name : {"PULSE_API_KEY"}) {
-        const char* key = std::getenv(name);
-        if (key != nullptr && *key != '\0') {
-            for (auto pos = message.find(key); pos != std::string::npos;
-                 pos = message.find(key, pos)) {
-                message.replace(pos, std::string_view(key).size(), "***");
-            }
-        }
-    }
-    return message;
-}
-
 int dispatch(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << k_usage;

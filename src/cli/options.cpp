@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include "sender/http_client.hpp"
+
 #include <cstdlib>
 
 namespace cli {
@@ -27,21 +29,20 @@ void add_common_options(po::options_description& options, config::Overrides& ove
         return po::value<std::string>()->notifier(
             [&target](const std::string& value) { target = value; });
     };
-    options.add_options()
-        ("config", store(overrides.config_path), "config file (YAML)")
-        ("api-key", store(overrides.api_key),
-         "API key; prefer PULSE_API_KEY or --api-key-file, which `ps` does not show")
-        ("api-key-file", store(overrides.api_key_file), "read the API key from this file")
-        ("base-url", store(overrides.base_url),
-         "API base URL (default https://ingestion.pulse.codacy.com)")
-        ("outbox", store(overrides.outbox), "outbox file (SQLite)");
+    options.add_options()("config", store(overrides.config_path), "config file (YAML)")(
+        "api-key", store(overrides.api_key),
+        "API key; prefer PULSE_API_KEY or --api-key-file, which `ps` does not show")(
+        "api-key-file", store(overrides.api_key_file), "read the API key from this file")(
+        "base-url", store(overrides.base_url),
+        "API base URL (default https://ingestion.pulse.codacy.com)")(
+        "outbox", store(overrides.outbox), "outbox file (SQLite)");
 }
 
 po::variables_map parse(const std::vector<std::string>& args,
                         const po::options_description& options,
                         const po::positional_options_description* positional) {
-    const int style = po::command_line_style::unix_style |
-                      po::command_line_style::allow_long_disguise;
+    const int style =
+        po::command_line_style::unix_style | po::command_line_style::allow_long_disguise;
     po::variables_map vm;
     try {
         po::command_line_parser parser(args);
@@ -57,19 +58,45 @@ po::variables_map parse(const std::vector<std::string>& args,
     return vm;
 }
 
+namespace {
+
+// The API key load_settings resolved last; only scrub() reads it.
+std::string& resolved_key() {
+    static std::string key;
+    return key;
+}
+
+} // namespace
+
 config::Settings load_settings(const config::Overrides& overrides) {
-    return model::value_or_throw(config::resolve_settings(
+    auto settings = model::value_or_throw(config::resolve_settings(
         overrides, [](const char* name) -> const char* { return std::getenv(name); }));
+    resolved_key() = settings.api_key.value_or("");
+    return settings;
+}
+
+std::string scrub(std::string message) {
+    const char* env_key = std::getenv("PULSE_API_KEY");
+    for (const std::string& key : {std::string(env_key ? env_key : ""), resolved_key()}) {
+        message = sender::redact(std::move(message), key);
+    }
+    return message;
 }
 
 std::string ci_environment() {
     static const std::pair<const char*, const char*> k_known[] = {
-        {"GITHUB_ACTIONS", "github-actions"}, {"GITLAB_CI", "gitlab-ci"},
-        {"JENKINS_URL", "jenkins"},           {"CIRCLECI", "circleci"},
-        {"TRAVIS", "travis"},                 {"BITBUCKET_BUILD_NUMBER", "bitbucket-pipelines"},
-        {"TF_BUILD", "azure-pipelines"},      {"BUILDKITE", "buildkite"},
-        {"DRONE", "drone"},                   {"TEAMCITY_VERSION", "teamcity"},
-        {"CODEBUILD_BUILD_ID", "aws-codebuild"}, {"BITRISE_IO", "bitrise"},
+        {"GITHUB_ACTIONS", "github-actions"},
+        {"GITLAB_CI", "gitlab-ci"},
+        {"JENKINS_URL", "jenkins"},
+        {"CIRCLECI", "circleci"},
+        {"TRAVIS", "travis"},
+        {"BITBUCKET_BUILD_NUMBER", "bitbucket-pipelines"},
+        {"TF_BUILD", "azure-pipelines"},
+        {"BUILDKITE", "buildkite"},
+        {"DRONE", "drone"},
+        {"TEAMCITY_VERSION", "teamcity"},
+        {"CODEBUILD_BUILD_ID", "aws-codebuild"},
+        {"BITRISE_IO", "bitrise"},
     };
     for (const auto& [variable, name] : k_known) {
         const char* value = std::getenv(variable);

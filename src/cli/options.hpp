@@ -42,8 +42,13 @@ po::variables_map parse(const std::vector<std::string>& args,
                         const po::options_description& options,
                         const po::positional_options_description* positional = nullptr);
 
-// Resolve the settings from the overrides, this process's environment and the config file.
+// Resolve the settings from the overrides, this process's environment and the
+// config file, and remember the API key so that scrub() can hide it.
 config::Settings load_settings(const config::Overrides& overrides);
+
+// Return a message with every API key this process has seen (PULSE_API_KEY,
+// or resolved by load_settings) removed, also in URL-encoded form.
+std::string scrub(std::string message);
 
 // Return the Environment header for events typed on this command line: the CI
 // system running us, or "_unknown_".

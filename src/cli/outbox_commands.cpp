@@ -145,13 +145,23 @@ int run_flush(const std::vector<std::string>& args) {
     case sender::Stop::retry_later:
         return k_exit_queued;
     default:
-        return round->rejected > 0 ? k_exit_rejected : k_exit_ok;
+        break;
     }
+    if (round->rejected > 0) {
+        return k_exit_rejected;
+    }
+    // Events still waiting for their backoff are "queued, will be retried".
+    return counts.queued > 0 ? k_exit_queued : k_exit_ok;
 }
 
 int run_outbox(const std::vector<std::string>& args) {
     if (wants_help(args)) {
-        std::cout << k_outbox_help;
+        config::Overrides overrides;
+        po::options_description options("Options");
+        add_common_options(options, overrides);
+        options.add_options()("json", "with `list`: one JSON object per line")(
+            "state", po::value<std::string>(), "with `list`: only queued, delivered or rejected");
+        std::cout << k_outbox_help << "\n" << options << "\n" << k_exit_codes_help;
         return k_exit_ok;
     }
     if (!args.empty() && args[0] == "list") {
