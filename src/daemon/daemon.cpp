@@ -40,7 +40,12 @@ int Daemon::run() {
     m_notifier.ready(status_line());
     while (!m_signals.stop_requested()) {
         const auto started = Clock::now();
-        cycle();
+        try {
+            cycle();
+            note_problem("poll cycle", "");
+        } catch (const std::exception& e) {
+            note_problem("poll cycle", e.what());
+        }
         wait_for_next_cycle(started + m_plan.interval);
     }
     return shut_down();

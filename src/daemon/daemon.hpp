@@ -41,11 +41,15 @@ private:
     std::optional<outbox::PollMark> poll(RepositoryWatch& watch, std::size_t& queued);
     // Record the cycle's polls; SQLite errors are logged, not fatal.
     void record_polls(const std::vector<outbox::PollMark>& marks);
+    // Sleep until the next cycle, pinging the watchdog and reloading on SIGHUP.
     void wait_for_next_cycle(Clock::time_point next);
+    // Re-read the config; a broken one is logged and the one in use kept.
     void reload();
     // Log a problem once, and once more when it is gone.
     void note_problem(const std::string& where, const std::string& problem);
+    // Return the status line systemd shows: repositories, queue, last error.
     std::string status_line();
+    // Stop the delivery thread (abandoning a hanging request) and say goodbye.
     int shut_down();
 
     WatchOptions m_options;

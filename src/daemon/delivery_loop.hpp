@@ -19,6 +19,7 @@ namespace watch {
 // one event at the same time.
 class DeliveryLoop {
 public:
+    // Prepare to deliver the outbox at `outbox_path` until `stop` turns true.
     DeliveryLoop(std::filesystem::path outbox_path, sender::CourierOptions options,
                  const std::atomic<bool>& stop);
     ~DeliveryLoop();
@@ -51,11 +52,14 @@ private:
         std::size_t generation = 0;
     };
 
+    // Run the thread: open its connection, then deliver round after round.
     void run();
     // Deliver one round under the delivery lock; returns how long to wait
     // before the next one.
     Clock::duration round(Session& session, std::chrono::milliseconds lock_wait);
+    // Log what a round delivered or parked.
     void log_round(const sender::Report& report);
+    // Remember the delivery problem, logging it when it changes or clears.
     void set_problem(const std::string& problem);
 
     std::filesystem::path m_outbox_path;

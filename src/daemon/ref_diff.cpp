@@ -4,6 +4,13 @@
 
 namespace watch {
 
+git::RefSnapshot reported_refs(git::RefSnapshot refs) {
+    std::erase_if(refs, [](const git::Ref& ref) {
+        return !ref.name.starts_with("refs/heads/") && !ref.name.starts_with("refs/tags/");
+    });
+    return refs;
+}
+
 std::vector<derive::RefUpdate> ref_updates(const git::RefSnapshot& before,
                                            const git::RefSnapshot& after) {
     std::map<std::string, derive::RefUpdate> updates;

@@ -100,12 +100,13 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
     if (!repo) {
         return std::unexpected(repo.error());
     }
-    auto refs = repo->refs();
-    if (!refs) {
-        return std::unexpected(refs.error());
+    auto all_refs = repo->refs();
+    if (!all_refs) {
+        return std::unexpected(all_refs.error());
     }
-    auto queued = m_snapshot ? record_updates(context, *repo, *refs)
-                             : record_first_sight(context, *repo, *refs);
+    const auto refs = reported_refs(std::move(*all_refs));
+    auto queued = m_snapshot ? record_updates(context, *repo, refs)
+                             : record_first_sight(context, *repo, refs);
     if (queued) {
         m_fingerprint = fingerprint;
         m_last_read = Clock::now();
@@ -143,8 +144,8 @@ model::Expected<std::size_t> RepositoryWatch::record_first_sight(PollContext& co
         derived = std::move(*backfilled);
     }
     const auto result = commit(context, derived, refs);
-    spdlog::info("{}: first sight (system '{}'): {} refs recorded as the baseline, {}",
-                 m_path.string(), resolved->system, refs.size(),
+    spdlog::info("{}: first sight (system '{}'): {} ref{} recorded as the baseline, {}",
+                 m_path.string(), resolved->system, refs.size(), refs.size() == 1 ? "" : "s",
                  backfill ? "backfill queued " + describe_events(derived, result)
                           : std::string("nothing older is reported"));
     return result.queued;

@@ -37,6 +37,7 @@ struct PollResult {
 // polls, and a fingerprint that spares re-reading refs that did not move.
 class RepositoryWatch {
 public:
+    // Watch the repository at an absolute path; its snapshot loads on first poll.
     explicit RepositoryWatch(std::filesystem::path path);
 
     // Compare the refs with the snapshot and queue the events of what changed
@@ -51,17 +52,21 @@ public:
     const std::filesystem::path& path() const { return m_path; }
 
 private:
+    // Read the refs unless the fingerprint vouches for them; return events queued.
     model::Expected<std::size_t> read_and_record(PollContext& context);
     // Return the repository's system and policy, resolved once per config.
     model::Expected<cli::RepositorySettings> resolve(const config::Settings& settings,
                                                      const git::Repository& repo);
+    // Record the baseline (and a backfill when asked); return events queued.
     model::Expected<std::size_t> record_first_sight(PollContext& context, git::Repository& repo,
                                                     const git::RefSnapshot& refs);
+    // Derive and record what changed since the snapshot; return events queued.
     model::Expected<std::size_t> record_updates(PollContext& context, git::Repository& repo,
                                                 const git::RefSnapshot& refs);
     // Queue the events and store the snapshot in one transaction.
     outbox::EnqueueResult commit(PollContext& context, const derive::Derived& derived,
                                  const git::RefSnapshot& refs);
+    // Return whether the refs need not be read: unchanged fingerprint, recent read.
     bool fingerprint_vouches(const RefFingerprint& current) const;
 
     std::filesystem::path m_path;

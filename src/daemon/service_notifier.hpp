@@ -28,6 +28,7 @@ public:
     Clock::time_point next_keep_alive() const;
 
 private:
+    // Send one message to systemd (nothing when not started by it).
     void send(const std::string& message);
 
     std::chrono::microseconds m_watchdog{0};

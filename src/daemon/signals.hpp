@@ -37,7 +37,9 @@ public:
     void wait_until(Clock::time_point deadline);
 
 private:
+    // Run the thread that takes the signals until destruction.
     void take_signals();
+    // Set a flag (noting the first stop signal) and wake every waiter.
     void raise_flag(std::atomic<bool>& flag, int signal);
 
     std::atomic<bool> m_stop{false};

@@ -28,6 +28,7 @@ public:
     static std::filesystem::path lock_path(const std::filesystem::path& state_path);
 
 private:
+    // Own the descriptor that holds the lock.
     explicit StateLock(int fd) : m_fd(fd) {}
     int m_fd = -1;
 };

@@ -64,9 +64,12 @@ public:
     std::vector<RepoRecord> list();
 
 private:
+    // Return the row id of a repository that has a baseline.
     std::optional<std::int64_t> repo_id(std::string_view path);
+    // Create or refresh a repository's row for a saved snapshot; return its id.
     std::int64_t upsert_repo(std::string_view path, std::string_view system,
                              model::UnixSeconds now);
+    // Write the refs that differ between the snapshots, delete the gone ones.
     void write_refs(std::int64_t id, const git::RefSnapshot* before, const git::RefSnapshot& after);
 
     Database& m_db;

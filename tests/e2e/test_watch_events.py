@@ -28,7 +28,7 @@ def test_pushed_commits_and_tags_arrive_exactly_once(agent, env, workdir, server
     baseline = rev(mirror, "main")
     watcher, _ = start_watching(agent, env, workdir, server.url, mirror)
     try:
-        assert "first sight (system 'shop'): 1 refs recorded as the baseline" in watcher.log()
+        assert "first sight (system 'shop'): 1 ref recorded as the baseline" in watcher.log()
         start = time.time()
         commits(clone, 2)
         push(clone, "main")
@@ -153,7 +153,8 @@ def test_repositories_appearing_under_a_glob_are_picked_up_and_gone_ones_dropped
         watcher.ensure_stopped()
 
 
-def test_a_quiet_poll_logs_nothing(agent, env, workdir, server):
+def test_quiet_polls_and_refs_outside_branches_and_tags_log_nothing(agent, env, workdir,
+                                                                    server):
     mirror, clone = mirror_and_clone(workdir, pushed=1)
     watcher, aimed = start_watching(agent, env, workdir, server.url, mirror)
     try:
@@ -161,9 +162,15 @@ def test_a_quiet_poll_logs_nothing(agent, env, workdir, server):
         polled = status(agent, aimed)["repositories"][0]["last_poll"]
         assert wait_until(lambda: status(agent, aimed)["repositories"][0]["last_poll"] > polled,
                           timeout=5)
+        review = commit(clone, "under review")
+        push(clone, "HEAD:refs/changes/01/1/1", "HEAD:refs/pull/7/head")
+        time.sleep(5 * float(INTERVAL))
+        assert len(watcher.log().splitlines()) == lines
+        push(clone, "main")  # reviewed and merged: now it is a change
+        wait_delivered(server, 1)
     finally:
         watcher.ensure_stopped()
-    assert len(watcher.log().splitlines()) == lines
+    assert set(bodies_by_id(server)) == {review}
 
 
 def test_backfill_on_first_sight_reports_the_history_once(agent, env, workdir, server):

@@ -13,6 +13,18 @@ const std::string k_b(40, 'b');
 
 } // namespace
 
+TEST_SUITE("watch::reported_refs") {
+    TEST_CASE("keeps branches and tags only") {
+        const auto refs = watch::reported_refs(
+            {ref("refs/changes/01/1/1", k_a), ref("refs/heads/main", k_a),
+             ref("refs/notes/commits", k_b), ref("refs/pull/7/head", k_a),
+             ref("refs/remotes/origin/main", k_a), ref("refs/tags/v1.0.0", k_b)});
+        REQUIRE(refs.size() == 2);
+        CHECK(refs[0].name == "refs/heads/main");
+        CHECK(refs[1].name == "refs/tags/v1.0.0");
+    }
+}
+
 TEST_SUITE("watch::ref_updates") {
     TEST_CASE("equal snapshots give no update") {
         const git::RefSnapshot refs = {ref("refs/heads/main", k_a), ref("refs/tags/v1", k_b)};
