@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -56,9 +57,12 @@ std::filesystem::path StateLock::lock_path(const std::filesystem::path& state_pa
 
 model::Expected<StateLock> StateLock::acquire(const std::filesystem::path& state_path) {
     const auto path = lock_path(state_path);
+    // The state file's folder, made here first, is private as the outbox makes it.
     std::error_code ec;
-    if (path.has_parent_path()) {
-        std::filesystem::create_directories(path.parent_path(), ec);
+    const auto folder = path.parent_path();
+    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
+        std::filesystem::create_directories(folder, ec);
+        ::chmod(folder.c_str(), 0700);
     }
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {

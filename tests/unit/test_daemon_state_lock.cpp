@@ -12,6 +12,8 @@ TEST_SUITE("watch::StateLock") {
         {
             auto first = watch::StateLock::acquire(state);
             REQUIRE(first.has_value());
+            const auto folder = std::filesystem::status(state.parent_path()).permissions();
+            CHECK((folder & std::filesystem::perms::all) == std::filesystem::perms::owner_all);
             CHECK(watch::StateLock::holder(state) == ::getpid());
             // flock locks belong to the open file, so a second open in this
             // process conflicts like another process would.
