@@ -79,8 +79,22 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     std::size_t i = 0;
     while (i < text.size()) {
+        // Copy the longest run of plain ASCII in one go: ids and names are all of it.
+        std::size_t run = i;
+        while (run < text.size()) {
+            const auto c = static_cast<unsigned char>(text[run]);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            ++run;
+        }
+        out.append(text.data() + i, run - i);
+        i = run;
+        if (i == text.size()) {
+            break;
+        }
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c == '"' || c == '\\') {
+        if (c < 0x80) {
             append_escape(out, c);
             ++i;
             continue;

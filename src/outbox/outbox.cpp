@@ -13,14 +13,14 @@ namespace {
 
 constexpr const char* k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS events (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq          INTEGER PRIMARY KEY,
     system       TEXT NOT NULL,
     type         TEXT NOT NULL,
     id           TEXT NOT NULL,
     environment  TEXT NOT NULL,
     body         TEXT NOT NULL,
     state        TEXT NOT NULL DEFAULT 'queued'
-                 CHECK (state IN ('queued', 'delivered', 'rejected')),
+                 CHECK (state = 'queued' OR state = 'delivered' OR state = 'rejected'),
     attempts     INTEGER NOT NULL DEFAULT 0,
     next_attempt INTEGER NOT NULL DEFAULT 0,
     last_status  INTEGER,

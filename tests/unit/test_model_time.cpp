@@ -1,5 +1,6 @@
 #include "model/time.hpp"
 
+#include <ctime>
 #include <doctest/doctest.h>
 
 TEST_SUITE("model::time") {
@@ -25,5 +26,26 @@ TEST_SUITE("model::time") {
         const auto no_zone = model::parse_time("2020-10-16T11:40:32");
         REQUIRE_FALSE(no_zone.has_value());
         CHECK(no_zone.error().message.find("zone") != std::string::npos);
+    }
+}
+
+TEST_SUITE("model::time formatting") {
+    TEST_CASE("agrees with gmtime/strftime over centuries, leap days included") {
+        for (model::UnixSeconds t = -2208988800; t < 7258118400; t += 86399 * 37 + 13) {
+            std::time_t tt = static_cast<std::time_t>(t);
+            std::tm tm{};
+            gmtime_r(&tt, &tm);
+            char expected[32];
+            std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            REQUIRE(model::format_rfc3339(t) == expected);
+        }
+        CHECK(model::format_rfc3339(951782400) == "2000-02-29T00:00:00Z");
+        CHECK(model::format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+    }
+
+    TEST_CASE("round-trips through parse_time") {
+        for (model::UnixSeconds t : {0LL, 1602848432LL, 4102444799LL, 951868799LL}) {
+            CHECK(model::parse_time(model::format_rfc3339(t)).value() == t);
+        }
     }
 }
