@@ -33,7 +33,8 @@ struct Policy {
     std::vector<std::string> branch_globs = {"*"};
     // The deploy branch of the branch strategy, without refs/heads/.
     std::string deploy_branch = "main";
-    // The compiled tag pattern, set by make_policy (compiled on use when unset).
+    // The compiled tag pattern, set by make_policy (compiled on use when
+    // unset); the default pattern is matched without one.
     std::shared_ptr<const std::regex> release_regex;
 };
 
@@ -125,7 +126,7 @@ std::vector<RefUpdate> diff_refs(const git::RefSnapshot& before, const git::RefS
 // post-receive hook sees only the result and its stdin), resolving old values
 // through `history`.
 model::Expected<git::RefSnapshot>
-refs_before(const git::RefSnapshot& after, const std::vector<RefUpdate>& updates, History& history);
+refs_before(git::RefSnapshot after, const std::vector<RefUpdate>& updates, History& history);
 
 // Derive the events of a set of ref updates (post-receive and watch modes).
 // `before` is every ref as it was before the updates; `now` times new changes

@@ -1,5 +1,6 @@
 #include "derive/derive.hpp"
 
+#include <algorithm>
 #include <fnmatch.h>
 #include <map>
 
@@ -22,6 +23,47 @@ const std::regex& release_regex(const Policy& policy) {
         it = compiled.emplace(policy.tag_pattern, std::regex(policy.tag_pattern)).first;
     }
     return it->second;
+}
+
+// Take a number without a leading zero off the front of `text`.
+bool take_number(std::string_view& text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+        ++digits;
+    }
+    if (digits == 0 || (digits > 1 && text[0] == '0')) {
+        return false;
+    }
+    text.remove_prefix(digits);
+    return true;
+}
+
+bool is_build_char(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' ||
+           c == '-';
+}
+
+// Return whether a tag name matches k_default_tag_pattern, without std::regex:
+// a hook checks every tag of a repository, and std::regex takes microseconds
+// per name.
+bool is_default_release_name(std::string_view name) {
+    if (name.starts_with('v')) {
+        name.remove_prefix(1);
+    }
+    for (int part = 0; part < 3; ++part) {
+        if (part > 0 && !name.starts_with('.')) {
+            return false;
+        }
+        name.remove_prefix(part > 0 ? 1 : 0);
+        if (!take_number(name)) {
+            return false;
+        }
+    }
+    if (name.empty()) {
+        return true;
+    }
+    return name.size() > 1 && name[0] == '+' &&
+           std::all_of(name.begin() + 1, name.end(), is_build_char);
 }
 
 } // namespace
@@ -50,7 +92,10 @@ model::Expected<Strategy> parse_strategy(std::string_view name) {
 
 model::Expected<Policy> make_policy(Policy policy) {
     try {
-        policy.release_regex = std::make_shared<const std::regex>(policy.tag_pattern);
+        // The default pattern is matched without std::regex: nothing to compile.
+        if (policy.tag_pattern != k_default_tag_pattern) {
+            policy.release_regex = std::make_shared<const std::regex>(policy.tag_pattern);
+        }
     } catch (const std::regex_error& e) {
         return model::fail("tag pattern '" + policy.tag_pattern + "': " + e.what());
     }
@@ -85,6 +130,9 @@ bool is_tracked_branch(const Policy& policy, const std::string& ref_name) {
 bool matches_release_pattern(const Policy& policy, const std::string& ref_name) {
     if (!ref_name.starts_with(k_tags)) {
         return false;
+    }
+    if (policy.tag_pattern == k_default_tag_pattern) {
+        return is_default_release_name(std::string_view(ref_name).substr(k_tags.size()));
     }
     const auto name = ref_name.begin() + static_cast<std::ptrdiff_t>(k_tags.size());
     return std::regex_search(name, ref_name.end(), release_regex(policy));

@@ -28,30 +28,36 @@ std::vector<RefUpdate> diff_refs(const git::RefSnapshot& before, const git::RefS
     return changed;
 }
 
-model::Expected<git::RefSnapshot> refs_before(const git::RefSnapshot& after,
-                                              const std::vector<RefUpdate>& updates,
-                                              History& history) {
-    std::map<std::string, git::Ref> refs;
-    for (const auto& ref : after) {
-        refs[ref.name] = ref;
+model::Expected<git::RefSnapshot>
+refs_before(git::RefSnapshot refs, const std::vector<RefUpdate>& updates, History& history) {
+    // A push names a handful of the thousands of refs: edit the sorted
+    // snapshot in place rather than rebuild it.
+    const auto by_name = [](const git::Ref& a, const git::Ref& b) { return a.name < b.name; };
+    if (!std::is_sorted(refs.begin(), refs.end(), by_name)) {
+        std::sort(refs.begin(), refs.end(), by_name);
     }
     for (const auto& update : updates) {
+        const auto it = std::lower_bound(
+            refs.begin(), refs.end(), update.name,
+            [](const git::Ref& ref, const std::string& name) { return ref.name < name; });
+        const bool present = it != refs.end() && it->name == update.name;
         if (is_absent(update.old_id)) {
-            refs.erase(update.name);
+            if (present) {
+                refs.erase(it);
+            }
             continue;
         }
         auto old = history.resolve(update.name, update.old_id);
         if (!old) {
             return std::unexpected(old.error());
         }
-        refs[update.name] = std::move(*old);
+        if (present) {
+            *it = std::move(*old);
+        } else {
+            refs.insert(it, std::move(*old));
+        }
     }
-    git::RefSnapshot snapshot;
-    snapshot.reserve(refs.size());
-    for (auto& [name, ref] : refs) {
-        snapshot.push_back(std::move(ref));
-    }
-    return snapshot;
+    return refs;
 }
 
 } // namespace derive

@@ -140,7 +140,24 @@ model::Expected<void> CommitReader::read(const git_oid& id, CommitFacts& facts) 
     return {};
 }
 
-model::Expected<git_oid> CommitReader::peel_to_commit(const git_oid& id) {
+model::Expected<std::optional<git_oid>> CommitReader::peel(const git_oid& id) {
+    // The commit-graph holds only commits, and a header read inflates
+    // nothing: most tips are commits and need no more.
+    if (m_graph && m_graph->find(id)) {
+        return id;
+    }
+    std::size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, m_odb.get(), &id) != 0) {
+        return model::fail(error_message("reading object " + to_hex(id)));
+    }
+    if (type == GIT_OBJECT_COMMIT) {
+        return id;
+    }
+    return type == GIT_OBJECT_TAG ? peel_tag(id) : std::optional<git_oid>{};
+}
+
+model::Expected<std::optional<git_oid>> CommitReader::peel_tag(const git_oid& id) {
     git_oid current = id;
     for (int depth = 0; depth < 64; ++depth) {
         auto object = read_object(current);
@@ -154,13 +171,26 @@ model::Expected<git_oid> CommitReader::peel_to_commit(const git_oid& id) {
         const std::string_view raw(static_cast<const char*>(git_odb_object_data(object->get())),
                                    git_odb_object_size(object->get()));
         std::string_view target;
-        if (type != GIT_OBJECT_TAG || !starts_with(raw, "object ", target) ||
-            target.size() < GIT_OID_HEXSZ ||
+        if (type != GIT_OBJECT_TAG) {
+            return std::optional<git_oid>{};
+        }
+        if (!starts_with(raw, "object ", target) || target.size() < GIT_OID_HEXSZ ||
             git_oid_fromstrn(&current, target.data(), GIT_OID_HEXSZ) != 0) {
-            return model::fail("object " + to_hex(id) + " does not point to a commit");
+            return model::fail("tag " + to_hex(current) + " is malformed");
         }
     }
     return model::fail("object " + to_hex(id) + ": tag chain too long");
+}
+
+model::Expected<git_oid> CommitReader::peel_to_commit(const git_oid& id) {
+    auto commit = peel(id);
+    if (!commit) {
+        return std::unexpected(commit.error());
+    }
+    if (!*commit) {
+        return model::fail("object " + to_hex(id) + " does not point to a commit");
+    }
+    return **commit;
 }
 
 } // namespace git

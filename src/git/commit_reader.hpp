@@ -5,6 +5,7 @@
 #include "model/time.hpp"
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -45,9 +46,14 @@ public:
     // Return the commit an object id ends at once annotated tags are peeled.
     model::Expected<git_oid> peel_to_commit(const git_oid& id);
 
+    // Return the commit an object id ends at once annotated tags are peeled;
+    // nullopt when it ends at a tree or a blob.
+    model::Expected<std::optional<git_oid>> peel(const git_oid& id);
+
 private:
     CommitReader(OdbPtr odb, ShallowSet shallow, std::unique_ptr<CommitGraphFile> graph);
     model::Expected<OdbObjectPtr> read_object(const git_oid& id);
+    model::Expected<std::optional<git_oid>> peel_tag(const git_oid& id);
 
     OdbPtr m_odb;
     ShallowSet m_shallow;

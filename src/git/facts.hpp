@@ -3,6 +3,7 @@
 #include "model/time.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -29,6 +30,9 @@ struct Ref {
 
 // Every ref of a repository, sorted by name.
 using RefSnapshot = std::vector<Ref>;
+
+// Say whether a ref, by its full name, must be read (and peeled).
+using RefFilter = std::function<bool(const std::string& name)>;
 
 // One commit of a loaded part of history.
 struct Commit {

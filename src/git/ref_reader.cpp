@@ -73,9 +73,19 @@ Ref describe(git_repository* repo, git_odb* odb, const std::string& name, const 
     return ref;
 }
 
+// A ref that is not read: its target as is, a branch taken to be a commit.
+Ref unread(const std::string& name, const git_oid& target) {
+    Ref ref;
+    ref.name = name;
+    ref.target = to_hex(target);
+    ref.peeled = ref.target;
+    ref.peeled_kind = name.starts_with("refs/heads/") ? ObjectKind::commit : ObjectKind::unknown;
+    return ref;
+}
+
 } // namespace
 
-model::Expected<RefSnapshot> read_refs(git_repository* repo) {
+model::Expected<RefSnapshot> read_refs(git_repository* repo, const RefFilter& peel) {
     auto odb = odb_of(repo);
     if (!odb) {
         return std::unexpected(odb.error());
@@ -93,8 +103,10 @@ model::Expected<RefSnapshot> read_refs(git_repository* repo) {
         if (git_reference_type(reference.get()) != GIT_REFERENCE_DIRECT) {
             continue;
         }
-        refs.push_back(describe(repo, odb->get(), git_reference_name(reference.get()),
-                                *git_reference_target(reference.get())));
+        const std::string name = git_reference_name(reference.get());
+        const git_oid& target = *git_reference_target(reference.get());
+        refs.push_back(peel(name) ? describe(repo, odb->get(), name, target)
+                                  : unread(name, target));
     }
     if (status != GIT_ITEROVER) {
         return model::fail(error_message("reading refs"));

@@ -7,6 +7,7 @@
 #include "git/ref_reader.hpp"
 
 #include <fstream>
+#include <unordered_set>
 
 namespace git {
 
@@ -38,16 +39,45 @@ model::Expected<std::vector<git_oid>> parse_ids(const std::vector<std::string>& 
     return oids;
 }
 
+// Return the distinct ids of a list in first-seen order (10,000 refs often
+// name a few hundred commits; the order keeps walks reproducible).
+std::vector<git_oid> distinct(const std::vector<git_oid>& ids) {
+    std::vector<git_oid> unique;
+    unique.reserve(ids.size());
+    std::unordered_set<git_oid, OidHash, OidEqual> seen;
+    seen.reserve(ids.size());
+    for (const auto& id : ids) {
+        if (seen.insert(id).second) {
+            unique.push_back(id);
+        }
+    }
+    return unique;
+}
+
 model::Expected<std::vector<git_oid>> peel_all(CommitReader& reader,
                                                const std::vector<git_oid>& ids) {
     std::vector<git_oid> commits;
     commits.reserve(ids.size());
-    for (const auto& id : ids) {
+    for (const auto& id : distinct(ids)) {
         auto commit = reader.peel_to_commit(id);
         if (!commit) {
             return std::unexpected(commit.error());
         }
         commits.push_back(*commit);
+    }
+    return commits;
+}
+
+// Return the commits the excluded tips peel to. A tip that ends at a tree or
+// a blob, or cannot be read, excludes nothing: refs are read without
+// checking what branches point at, so this is where a stray one drops out.
+std::vector<git_oid> peel_excluded(CommitReader& reader, const std::vector<git_oid>& ids) {
+    std::vector<git_oid> commits;
+    commits.reserve(ids.size());
+    for (const auto& id : distinct(ids)) {
+        if (auto commit = reader.peel(id); commit && *commit) {
+            commits.push_back(**commit);
+        }
     }
     return commits;
 }
@@ -130,7 +160,11 @@ std::optional<std::filesystem::path> Repository::work_tree() const {
 }
 
 model::Expected<RefSnapshot> Repository::refs() const {
-    auto refs = read_refs(m_repo.get());
+    return refs([](const std::string&) { return true; });
+}
+
+model::Expected<RefSnapshot> Repository::refs(const RefFilter& peel) const {
+    auto refs = read_refs(m_repo.get(), peel);
     if (!refs) {
         return model::fail("'" + m_path.string() + "': " + refs.error().message);
     }
@@ -157,13 +191,11 @@ model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>&
         return model::fail(context + ": " + error.message);
     }
     auto include_commits = peel_all(*reader, *include_ids);
-    auto exclude_commits = peel_all(*reader, *exclude_ids);
-    if (!include_commits || !exclude_commits) {
-        return model::fail(
-            context + ": " +
-            (!include_commits ? include_commits.error().message : exclude_commits.error().message));
+    if (!include_commits) {
+        return model::fail(context + ": " + include_commits.error().message);
     }
-    auto graph = walk_commits(*reader, *include_commits, *exclude_commits, options.progress);
+    const auto exclude_commits = peel_excluded(*reader, *exclude_ids);
+    auto graph = walk_commits(*reader, *include_commits, exclude_commits, options.progress);
     if (!graph) {
         return model::fail(context + ": " + graph.error().message);
     }

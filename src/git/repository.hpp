@@ -30,6 +30,11 @@ public:
     // Read every ref in one pass, peeling tags through chains of annotated tags.
     model::Expected<RefSnapshot> refs() const;
 
+    // Read every ref in one pass, peeling only those `peel` names; the rest
+    // keep their target unread, branches taken to be commits (a walk drops an
+    // excluded tip that is not). A hook needs only the release tags peeled.
+    model::Expected<RefSnapshot> refs(const RefFilter& peel) const;
+
     // Return the commits reachable from `include` and not from `exclude`.
     model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
                                          const std::vector<std::string>& exclude) override;

@@ -1,6 +1,7 @@
 #include "derive/derive.hpp"
 
 #include <doctest/doctest.h>
+#include <regex>
 
 namespace {
 
@@ -25,6 +26,21 @@ TEST_SUITE("derive::Policy") {
         CHECK_FALSE(derive::is_release_tag(
             policy, git::Ref{"refs/heads/v1.0.0", "t", "p", git::ObjectKind::commit, {}}));
         CHECK(derive::matches_release_pattern(policy, "refs/tags/v1.0.0"));
+    }
+
+    TEST_CASE("the default pattern, matched without std::regex, agrees with the regex") {
+        const auto policy = *derive::make_policy({});
+        const std::regex pattern(derive::k_default_tag_pattern);
+        for (const char* name :
+             {"v0.0.0",        "0.0.0",   "v",           "",          "1",      "1.2",    "1.2.",
+              "1.2.3.",        "v1.2.3",  "vv1.2.3",     "V1.2.3",    "1.02.3", "1.2.03", "10.0.0",
+              "1.2.3+",        "1.2.3+a", "1.2.3+a.b-c", "1.2.3+a_b", "1.2.3-", "1.2.3 ", " 1.2.3",
+              "1.2.3+build+x", "1..2.3",  "1.2.3\n",     "00.1.2",    "9.9.9x"}) {
+            CHECK_MESSAGE(
+                derive::matches_release_pattern(policy, std::string("refs/tags/") + name) ==
+                    std::regex_search(std::string(name), pattern),
+                name);
+        }
     }
 
     TEST_CASE("a custom pattern is a regex searched in the tag name") {

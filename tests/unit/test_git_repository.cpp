@@ -1,6 +1,7 @@
 #include "git_fixture.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <unistd.h>
 
 using git_fixture::GitRepo;
@@ -174,6 +175,29 @@ TEST_SUITE("git::Repository") {
         CHECK(refs.size() == 7);
     }
 
+    TEST_CASE("refs: a filter peels only the refs it names") {
+        TempDir dir;
+        GitRepo repo(dir);
+        const auto commit = repo.commit("a");
+        repo.tag("annotated", "HEAD", true);
+        repo.tag("skipped", "HEAD", true);
+        // git refuses to point a branch at a tree; a broken server may not.
+        std::ofstream(repo.path() / ".git" / "refs" / "heads" / "on-tree")
+            << repo.rev_parse("HEAD^{tree}") << "\n";
+        auto opened = git_fixture::open(repo);
+        const auto refs =
+            opened.refs([](const std::string& name) { return name == "refs/tags/annotated"; });
+        REQUIRE(refs.has_value());
+        CHECK(find_ref(*refs, "refs/tags/annotated").peeled == commit);
+        CHECK(find_ref(*refs, "refs/tags/annotated").tagger_time.has_value());
+        const auto& skipped = find_ref(*refs, "refs/tags/skipped");
+        CHECK(skipped.peeled == skipped.target);
+        CHECK(skipped.peeled_kind == git::ObjectKind::unknown);
+        // Unread branches are taken to be commits; a walk drops one that is not.
+        CHECK(find_ref(*refs, "refs/heads/on-tree").peeled_kind == git::ObjectKind::commit);
+        CHECK(find_ref(*refs, "refs/heads/main").peeled == commit);
+    }
+
     TEST_CASE("commits: the set git rev-list gives, children before parents") {
         TempDir dir;
         GitRepo repo(dir);
@@ -203,6 +227,13 @@ TEST_SUITE("git::Repository") {
             CHECK(merge.first_parent_loaded);
             CHECK(graph.commits[merge.parents[0]].id == repo.rev_parse("main^1"));
             CHECK(merge.committer_time == std::stoll(repo.git("log -1 --format=%ct main")));
+        }
+        SUBCASE("excluded tips: duplicates, tags, trees, blobs and unknown ids") {
+            const auto tree = repo.rev_parse("main^{tree}");
+            const auto unknown = std::string(40, 'b');
+            CHECK(ids_of(walk(opened, {main}, {maint, maint, tag, tree, unknown, tag})) ==
+                  repo.rev_list("main --not maint v1.0.0"));
+            CHECK(ids_of(walk(opened, {main, main}, {tree})) == repo.rev_list("main"));
         }
         SUBCASE("an unknown id is an error") {
             auto graph = opened.commits({std::string(40, 'a')}, {});
