@@ -86,6 +86,13 @@ model::Expected<void> prepare_file(const std::filesystem::path& path) {
         }
         ::chmod(folder.c_str(), 0700);
     }
+    // Never open and close an existing outbox here: closing any descriptor of
+    // a file drops every POSIX lock this process holds on it, including the
+    // ones SQLite's other connections rely on (the daemon has two), and then
+    // another process may think it is the last user and delete the WAL.
+    if (std::filesystem::exists(path, ec)) {
+        return {};
+    }
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         return model::fail("opening outbox '" + path.string() + "': " + std::strerror(errno));

@@ -1,5 +1,6 @@
 #include "outbox/outbox.hpp"
 
+#include <cstdlib>
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,6 +129,24 @@ TEST_SUITE("outbox::Outbox") {
         box.set_note("x", "one");
         box.set_note("x", "two");
         CHECK(box.note("x") == "two");
+    }
+
+    TEST_CASE("opening a second connection keeps the first one's locks") {
+        // A process that closes the file while another still uses it must not
+        // believe it was the last user and remove the WAL under it.
+        Scratch s;
+        const auto path = s.dir / "o.db";
+        auto first = outbox::Outbox::open(path).value();
+        const std::vector<model::Envelope> events = {change("a", "c1")};
+        first.enqueue(events);
+        auto second = outbox::Outbox::open(path).value();
+        const auto command =
+            "sqlite3 '" + path.string() + "' 'SELECT COUNT(*) FROM events' >/dev/null";
+        REQUIRE(std::system(command.c_str()) == 0);
+        CHECK(std::filesystem::exists(path.string() + "-wal"));
+        CHECK(std::filesystem::exists(path.string() + "-shm"));
+        first.enqueue(std::vector<model::Envelope>{change("a", "c2")});
+        CHECK(second.list().size() == 2);
     }
 
     TEST_CASE("an outbox in an unwritable place is a clear error") {
