@@ -68,7 +68,7 @@ Report Courier::deliver(const std::atomic<bool>* stop_flag) {
                 report.stop = Stop::interrupted;
                 return report;
             }
-            if (auto stop = deliver_one(record, report)) {
+            if (auto stop = deliver_one(record, report, stop_flag)) {
                 report.stop = *stop;
                 return report;
             }
@@ -76,7 +76,8 @@ Report Courier::deliver(const std::atomic<bool>* stop_flag) {
     }
 }
 
-std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& report) {
+std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& report,
+                                         const std::atomic<bool>* stop_flag) {
     auto url = ingestion_url(m_options.base_url, m_options.api_key, record.system);
     if (!url) {
         note_problem(report, url.error().message);
@@ -87,7 +88,11 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         "Environment: " + record.environment,
         std::string("CLI-Version: ") + model::k_version,
     };
-    const auto response = m_client.post(*url, record.body, headers, m_options.api_key);
+    const auto response = m_client.post(*url, record.body, headers, m_options.api_key, stop_flag);
+    if (response.interrupted) {
+        // Abandoned, not failed: the event stays due, with no attempt counted.
+        return Stop::interrupted;
+    }
     const auto problem = redact(describe(response, *url), m_options.api_key);
     switch (classify(response.status)) {
     case Outcome::delivered:

@@ -58,7 +58,8 @@ public:
 
 private:
     // Send one record and record the outcome; returns how the round goes on.
-    std::optional<Stop> deliver_one(const outbox::Record& record, Report& report);
+    std::optional<Stop> deliver_one(const outbox::Record& record, Report& report,
+                                    const std::atomic<bool>* stop_flag);
     // Keep the round's last problem ("" after a success) in the report and the
     // outbox's note; an empty note is not written again, as each write syncs.
     void note_problem(Report& report, std::string problem);

@@ -45,6 +45,11 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
     return size * count;
 }
 
+int check_stop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* stop = static_cast<const std::atomic<bool>*>(user);
+    return stop != nullptr && stop->load() ? 1 : 0;
+}
+
 struct SlistFree {
     void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -72,7 +77,8 @@ HttpClient::HttpClient(HttpLimits limits) : m_limits(limits) {
 }
 
 HttpResponse HttpClient::post(const std::string& url, const std::string& body,
-                              const std::vector<std::string>& headers, const std::string& secret) {
+                              const std::vector<std::string>& headers, const std::string& secret,
+                              const std::atomic<bool>* stop) {
     CURL* curl = m_curl.get();
     curl_easy_reset(curl);
     HttpResponse response;
@@ -107,7 +113,11 @@ HttpResponse HttpClient::post(const std::string& url, const std::string& body,
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, stop ? 0L : 1L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_stop);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, stop);
     const CURLcode rc = curl_easy_perform(curl);
+    response.interrupted = rc == CURLE_ABORTED_BY_CALLBACK;
     if (rc != CURLE_OK) {
         response.status = 0;
         response.error = redact(error_buffer[0] ? error_buffer : curl_easy_strerror(rc), secret);

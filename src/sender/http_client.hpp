@@ -2,6 +2,7 @@
 
 #include "model/error.hpp"
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct HttpResponse {
     std::optional<std::string> retry_after;
     // The transport error when status is 0, with the API key already removed.
     std::string error;
+    // True when the request was abandoned because the caller asked to stop.
+    bool interrupted = false;
 };
 
 // A libcurl handle kept across requests so the connection is reused; TLS is
@@ -34,9 +37,11 @@ class HttpClient {
 public:
     explicit HttpClient(HttpLimits limits);
 
-    // POST a body; `secret` is scrubbed from any error text.
+    // POST a body; `secret` is scrubbed from any error text. The request is
+    // abandoned as soon as `stop` becomes true (checked about once a second).
     HttpResponse post(const std::string& url, const std::string& body,
-                      const std::vector<std::string>& headers, const std::string& secret);
+                      const std::vector<std::string>& headers, const std::string& secret,
+                      const std::atomic<bool>* stop = nullptr);
 
 private:
     struct Cleanup {
