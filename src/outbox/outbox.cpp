@@ -91,6 +91,9 @@ model::Expected<void> prepare_file(const std::filesystem::path& path) {
     // ones SQLite's other connections rely on (the daemon has two), and then
     // another process may think it is the last user and delete the WAL.
     if (std::filesystem::exists(path, ec)) {
+        if (std::filesystem::is_directory(path, ec)) {
+            return model::fail("opening outbox '" + path.string() + "': " + std::strerror(EISDIR));
+        }
         return {};
     }
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
