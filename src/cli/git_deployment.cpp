@@ -61,19 +61,6 @@ void describe_options(GitDeploymentCommand& c) {
     c.positional.add("paths", -1);
 }
 
-std::vector<std::string> split_teams(const std::string& text) {
-    std::vector<std::string> teams;
-    std::stringstream in(text);
-    for (std::string team; std::getline(in, team, ',');) {
-        team.erase(0, team.find_first_not_of(' '));
-        team.erase(team.find_last_not_of(' ') + 1);
-        if (!team.empty()) {
-            teams.push_back(team);
-        }
-    }
-    return teams;
-}
-
 // Make paths given relative to the current folder relative to the work tree's
 // top, as git does with pathspecs.
 std::vector<std::string> repository_paths(const std::vector<std::string>& paths,
@@ -134,7 +121,7 @@ std::vector<model::Event> derive_events(const po::variables_map& vm) {
     model::Deployment deployment{vm["identifier"].as<std::string>(),
                                  time,
                                  {},
-                                 split_teams(vm["teams"].as<std::string>()),
+                                 split_list(vm["teams"].as<std::string>()),
                                  vm["source"].as<std::string>()};
     for (auto& change : range_changes(repo, vm, paths)) {
         deployment.changes.push_back(change.id);

@@ -3,6 +3,7 @@
 #include "sender/http_client.hpp"
 
 #include <cstdlib>
+#include <sstream>
 
 namespace cli {
 
@@ -81,6 +82,19 @@ std::string scrub(std::string message) {
         message = sender::redact(std::move(message), key);
     }
     return message;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) {
+            items.push_back(item);
+        }
+    }
+    return items;
 }
 
 std::string ci_environment() {

@@ -33,23 +33,9 @@ model::UnixSeconds time_value(const po::variables_map& vm, const char* name) {
     const auto text = vm[name].as<std::string>();
     auto parsed = model::parse_time(text);
     if (!parsed) {
-        throw UsageError(std::string("--") + name + " '" + text + "': " +
-                         parsed.error().message);
+        throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
     }
     return *parsed;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> items;
-    std::stringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) {
-        item.erase(0, item.find_first_not_of(' '));
-        item.erase(item.find_last_not_of(' ') + 1);
-        if (!item.empty()) {
-            items.push_back(item);
-        }
-    }
-    return items;
 }
 
 struct PushOptions {
