@@ -5,6 +5,7 @@
 
 #include "derive/derive.hpp"
 #include "git/repository.hpp"
+#include "temp_dir.hpp"
 
 #include <array>
 #include <cstdio>
@@ -21,11 +22,8 @@
 
 namespace git_fixture {
 
-// Set by the listener in test_git_fixture.cpp when an assertion fails.
-inline bool& failed_flag() {
-    static bool failed = false;
-    return failed;
-}
+using test_support::failed_flag;
+using test_support::TempDir;
 
 // Quote one argument for /bin/sh.
 inline std::string quote(const std::string& text) {
@@ -53,36 +51,6 @@ inline std::set<std::string> line_set(const std::string& text) {
     const auto all = lines(text);
     return {all.begin(), all.end()};
 }
-
-// A fresh temporary folder, removed at the end unless the test failed.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "pulse-test-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = pattern;
-        failed_flag() = false;
-    }
-    ~TempDir() {
-        if (failed_flag() || std::uncaught_exceptions() > 0 ||
-            std::getenv("PULSE_KEEP_TEST_DIRS")) {
-            MESSAGE("test folder kept: " << m_path.string());
-            return;
-        }
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
 
 // A repository made with the real git, with deterministic dates: every
 // commit and tag is one minute after the previous unless a time is given.

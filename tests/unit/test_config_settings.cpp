@@ -1,4 +1,5 @@
 #include "config/settings.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <fstream>
@@ -7,19 +8,12 @@
 
 namespace {
 
-// A scratch folder removed when the test ends.
-struct Scratch {
-    std::filesystem::path dir;
-    Scratch() {
-        char pattern[] = "/tmp/pulse-settings-XXXXXX";
-        dir = mkdtemp(pattern);
-    }
-    ~Scratch() { std::filesystem::remove_all(dir); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(dir / name) << text;
-        return (dir / name).string();
-    }
-};
+// Write a file into the test's folder and return its path.
+std::string write_file(const test_support::TempDir& dir, const std::string& name,
+                       const std::string& text) {
+    std::ofstream(dir.path() / name) << text;
+    return (dir.path() / name).string();
+}
 
 config::Getenv env_of(const std::map<std::string, std::string>& vars) {
     return [vars](const char* name) -> const char* {
@@ -32,9 +26,10 @@ config::Getenv env_of(const std::map<std::string, std::string>& vars) {
 
 TEST_SUITE("config::Settings") {
     TEST_CASE("flags beat the environment, which beats the config file") {
-        Scratch s;
-        const auto file = s.write("c.yaml", "api_key: from-config\nbase_url: http://config\n"
-                                            "outbox: /config/o.db\nsystem: cfg\n");
+        test_support::TempDir s;
+        const auto file = write_file(s, "c.yaml",
+                                     "api_key: from-config\nbase_url: http://config\n"
+                                     "outbox: /config/o.db\nsystem: cfg\n");
         config::Overrides flags;
         auto settings = config::resolve_settings(flags, env_of({{"PULSE_CONFIG", file}})).value();
         CHECK(settings.api_key == "from-config");
@@ -62,12 +57,12 @@ TEST_SUITE("config::Settings") {
     }
 
     TEST_CASE("a key file is read and trimmed; a key beats a key file at the same level") {
-        Scratch s;
-        const auto key_file = s.write("key", "  file-key\n");
+        test_support::TempDir s;
+        const auto key_file = write_file(s, "key", "  file-key\n");
         config::Overrides flags;
         flags.api_key_file = key_file;
         CHECK(config::resolve_settings(flags, env_of({})).value().api_key == "file-key");
-        const auto file = s.write("c.yaml", "api_key_file: " + key_file + "\n");
+        const auto file = write_file(s, "c.yaml", "api_key_file: " + key_file + "\n");
         CHECK(config::resolve_settings({}, env_of({{"PULSE_CONFIG", file}})).value().api_key ==
               "file-key");
         flags.api_key = "direct";

@@ -1,4 +1,5 @@
 #include "hook/installer.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <fstream>
@@ -8,15 +9,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Scratch {
-    fs::path dir;
-    Scratch() {
-        char pattern[] = "/tmp/pulse-installer-XXXXXX";
-        dir = mkdtemp(pattern);
-    }
-    ~Scratch() { fs::remove_all(dir); }
-};
 
 void write(const fs::path& path, const std::string& text, mode_t mode) {
     std::ofstream(path) << text;
@@ -44,8 +36,8 @@ hook::HookSite plain_site(const fs::path& hooks) {
 
 TEST_SUITE("hook::installer") {
     TEST_CASE("a new hook is written 0755, then left alone") {
-        Scratch s;
-        const auto site = plain_site(s.dir);
+        test_support::TempDir s;
+        const auto site = plain_site(s.path());
         const auto plan = hook::plan_install(site, "/usr/bin/pulse-agent").value();
         REQUIRE(plan.steps.size() == 1);
         CHECK(plan.steps[0].action == hook::Step::Action::write_shim);
@@ -59,14 +51,14 @@ TEST_SUITE("hook::installer") {
     }
 
     TEST_CASE("an existing hook is kept, chained, and put back byte for byte") {
-        Scratch s;
-        const auto site = plain_site(s.dir);
+        test_support::TempDir s;
+        const auto site = plain_site(s.path());
         write(site.file, "#!/bin/sh\necho mine\n", 0750);
         const auto plan = hook::plan_install(site, "/usr/bin/pulse-agent").value();
         REQUIRE(plan.steps.size() == 2);
         CHECK(plan.steps[0].action == hook::Step::Action::keep_existing);
         REQUIRE(hook::apply(plan).has_value());
-        CHECK(read(s.dir / "post-receive.pulse-chained") == "#!/bin/sh\necho mine\n");
+        CHECK(read(s.path() / "post-receive.pulse-chained") == "#!/bin/sh\necho mine\n");
         CHECK(hook::read_shim(read(site.file))->chained);
         const auto undo = hook::plan_uninstall(site.file).value();
         REQUIRE(undo.steps.size() == 1);
@@ -74,29 +66,30 @@ TEST_SUITE("hook::installer") {
         REQUIRE(hook::apply(undo).has_value());
         CHECK(read(site.file) == "#!/bin/sh\necho mine\n");
         CHECK(mode_of(site.file) == 0750);
-        CHECK_FALSE(fs::exists(s.dir / "post-receive.pulse-chained"));
+        CHECK_FALSE(fs::exists(s.path() / "post-receive.pulse-chained"));
     }
 
     TEST_CASE("folders it created go with it, and only those") {
-        Scratch s;
-        const auto file = s.dir / "custom_hooks/post-receive.d/pulse-agent";
-        const hook::HookSite site{hook::HookKind::post_receive,
-                                  file,
-                                  true,
-                                  {s.dir / "custom_hooks", s.dir / "custom_hooks/post-receive.d"}};
+        test_support::TempDir s;
+        const auto file = s.path() / "custom_hooks/post-receive.d/pulse-agent";
+        const hook::HookSite site{
+            hook::HookKind::post_receive,
+            file,
+            true,
+            {s.path() / "custom_hooks", s.path() / "custom_hooks/post-receive.d"}};
         REQUIRE(hook::apply(hook::plan_install(site, "/usr/bin/pulse-agent").value()));
         CHECK(hook::read_shim(read(file))->created_folders == 2);
         REQUIRE(hook::apply(hook::plan_uninstall(file).value()));
-        CHECK(fs::is_empty(s.dir));
+        CHECK(fs::is_empty(s.path()));
     }
 
     TEST_CASE("what is not ours is never touched") {
-        Scratch s;
-        write(s.dir / "post-receive", "#!/bin/sh\n", 0755);
-        write(s.dir / "post-receive.pulse-chained", "#!/bin/sh\n", 0755);
-        CHECK_FALSE(hook::plan_install(plain_site(s.dir), "/usr/bin/pulse-agent").has_value());
-        CHECK(hook::plan_uninstall(s.dir / "post-receive").value().steps.empty());
-        const hook::HookSite in_d{hook::HookKind::post_receive, s.dir / "pulse-agent", true, {}};
+        test_support::TempDir s;
+        write(s.path() / "post-receive", "#!/bin/sh\n", 0755);
+        write(s.path() / "post-receive.pulse-chained", "#!/bin/sh\n", 0755);
+        CHECK_FALSE(hook::plan_install(plain_site(s.path()), "/usr/bin/pulse-agent").has_value());
+        CHECK(hook::plan_uninstall(s.path() / "post-receive").value().steps.empty());
+        const hook::HookSite in_d{hook::HookKind::post_receive, s.path() / "pulse-agent", true, {}};
         write(in_d.file, "someone else's\n", 0755);
         CHECK_FALSE(hook::plan_install(in_d, "/usr/bin/pulse-agent").has_value());
     }

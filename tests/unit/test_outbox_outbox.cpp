@@ -1,4 +1,5 @@
 #include "outbox/outbox.hpp"
+#include "temp_dir.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -6,15 +7,6 @@
 #include <unistd.h>
 
 namespace {
-
-struct Scratch {
-    std::filesystem::path dir;
-    Scratch() {
-        char pattern[] = "/tmp/pulse-outbox-XXXXXX";
-        dir = mkdtemp(pattern);
-    }
-    ~Scratch() { std::filesystem::remove_all(dir); }
-};
 
 model::Envelope change(const std::string& system, const std::string& id) {
     return {system, "test", model::Change{id, 1602848432}};
@@ -24,19 +16,19 @@ model::Envelope change(const std::string& system, const std::string& id) {
 
 TEST_SUITE("outbox::Outbox") {
     TEST_CASE("creates its folder 0700 and its file 0600") {
-        Scratch s;
-        const auto path = s.dir / "state" / "outbox.db";
+        test_support::TempDir s;
+        const auto path = s.path() / "state" / "outbox.db";
         REQUIRE(outbox::Outbox::open(path).has_value());
         struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK((st.st_mode & 0777) == 0600);
-        REQUIRE(::stat((s.dir / "state").c_str(), &st) == 0);
+        REQUIRE(::stat((s.path() / "state").c_str(), &st) == 0);
         CHECK((st.st_mode & 0777) == 0700);
     }
 
     TEST_CASE("a key (system, type, id) is queued once") {
-        Scratch s;
-        auto box = outbox::Outbox::open(s.dir / "o.db").value();
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> first = {change("a", "c1"), change("a", "c2")};
         auto result = box.enqueue(first);
         CHECK(result.queued == 2);
@@ -54,8 +46,8 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("a delivered key is never queued again") {
-        Scratch s;
-        auto box = outbox::Outbox::open(s.dir / "o.db").value();
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> events = {change("a", "c1")};
         box.enqueue(events);
         box.mark_delivered(box.due(model::now(), 10).at(0).seq, 200, model::now());
@@ -65,13 +57,13 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("events survive reopening, with the exact body") {
-        Scratch s;
+        test_support::TempDir s;
         {
-            auto box = outbox::Outbox::open(s.dir / "o.db").value();
+            auto box = outbox::Outbox::open(s.path() / "o.db").value();
             const std::vector<model::Envelope> events = {change("a", "c1")};
             box.enqueue(events);
         }
-        auto box = outbox::Outbox::open(s.dir / "o.db").value();
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const auto record = box.find("a", "change", "c1");
         REQUIRE(record.has_value());
         CHECK(record->body == model::to_json(model::Change{"c1", 1602848432}));
@@ -80,8 +72,8 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("due keeps order within a system and skips a system that waits") {
-        Scratch s;
-        auto box = outbox::Outbox::open(s.dir / "o.db").value();
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> events = {change("a", "a1"), change("b", "b1"),
                                                      change("a", "a2"), change("b", "b2")};
         box.enqueue(events);
@@ -107,8 +99,8 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("a rejected event keeps its answer and no longer blocks its system") {
-        Scratch s;
-        auto box = outbox::Outbox::open(s.dir / "o.db").value();
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> events = {change("a", "a1"), change("a", "a2")};
         box.enqueue(events);
         const auto first = box.due(model::now(), 10).at(0);
@@ -123,8 +115,8 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("notes are kept and overwritten") {
-        Scratch s;
-        auto box = outbox::Outbox::open(s.dir / "o.db").value();
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
         CHECK(box.note("x").empty());
         box.set_note("x", "one");
         box.set_note("x", "two");
@@ -134,8 +126,8 @@ TEST_SUITE("outbox::Outbox") {
     TEST_CASE("opening a second connection keeps the first one's locks") {
         // A process that closes the file while another still uses it must not
         // believe it was the last user and remove the WAL under it.
-        Scratch s;
-        const auto path = s.dir / "o.db";
+        test_support::TempDir s;
+        const auto path = s.path() / "o.db";
         auto first = outbox::Outbox::open(path).value();
         const std::vector<model::Envelope> events = {change("a", "c1")};
         first.enqueue(events);
