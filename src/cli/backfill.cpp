@@ -108,32 +108,6 @@ void read_options(const po::variables_map& vm, BackfillCommand& c) {
     }
 }
 
-// Reads history for the derivation, showing how many commits were read.
-class ShownHistory : public derive::History {
-public:
-    ShownHistory(git::Repository& repo, Progress& progress, bool author_times)
-        : m_repo(repo), m_progress(progress), m_author_times(author_times) {}
-
-    model::Expected<git::CommitGraph> commits(const std::vector<std::string>& include,
-                                              const std::vector<std::string>& exclude) override {
-        // A commit-graph file counts the commits: enough for an ETA.
-        m_progress.phase("reading history (commits)", m_repo.commit_graph_size());
-        git::Repository::WalkOptions options;
-        options.progress = [this](std::size_t n) { m_progress.update(n); };
-        options.author_times = m_author_times;
-        return m_repo.commits(include, exclude, options);
-    }
-
-    model::Expected<git::Ref> resolve(const std::string& name, const std::string& target) override {
-        return m_repo.resolve(name, target);
-    }
-
-private:
-    git::Repository& m_repo;
-    Progress& m_progress;
-    bool m_author_times;
-};
-
 // One repository's derivation, ready to print or queue.
 struct RepositoryRun {
     std::string path;
@@ -148,9 +122,11 @@ RepositoryRun derive_repository(const std::string& path, const config::Settings&
     progress.phase("reading refs");
     progress.update(0);
     const auto refs = model::value_or_throw(repo.refs());
-    ShownHistory history(repo, progress, c.options.change_time == derive::ChangeTime::author);
-    auto derived =
-        model::value_or_throw(derive::backfill(refs, history, resolved.policy, c.options));
+    // A commit-graph file counts the commits: enough for an ETA.
+    progress.phase("reading history (commits)", repo.commit_graph_size());
+    repo.set_walk_options({.progress = [&progress](std::size_t n) { progress.update(n); },
+                           .author_times = c.options.change_time == derive::ChangeTime::author});
+    auto derived = model::value_or_throw(derive::backfill(refs, repo, resolved.policy, c.options));
     progress.phase("deriving events");
     if (auto boundary = repo.shallow_boundary()) {
         derived.summary.notes.insert(derived.summary.notes.begin(), *boundary);

@@ -173,7 +173,7 @@ model::Expected<RefSnapshot> Repository::refs(const RefFilter& peel) const {
 
 model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
                                                  const std::vector<std::string>& exclude) {
-    return commits(include, exclude, WalkOptions{});
+    return commits(include, exclude, m_walk_options);
 }
 
 model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,

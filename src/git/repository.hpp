@@ -35,10 +35,6 @@ public:
     // excluded tip that is not). A hook needs only the release tags peeled.
     model::Expected<RefSnapshot> refs(const RefFilter& peel) const;
 
-    // Return the commits reachable from `include` and not from `exclude`.
-    model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
-                                         const std::vector<std::string>& exclude) override;
-
     // How a walk reads history.
     struct WalkOptions {
         // Called every few thousand commits with the count read so far.
@@ -48,6 +44,14 @@ public:
         // commit objects: many times faster on large histories.
         bool author_times = true;
     };
+
+    // Return the commits reachable from `include` and not from `exclude`,
+    // walked with the options set by set_walk_options (derive's entry point).
+    model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
+                                         const std::vector<std::string>& exclude) override;
+
+    // Set how commits(include, exclude) walks, for the derivations that follow.
+    void set_walk_options(WalkOptions options) { m_walk_options = std::move(options); }
 
     // Return the commits reachable from `include` and not from `exclude`.
     model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
@@ -98,6 +102,7 @@ private:
     Repository(std::filesystem::path path, git_repository* repo);
 
     std::filesystem::path m_path;
+    WalkOptions m_walk_options;
     std::unique_ptr<git_repository, Free> m_repo;
 };
 

@@ -6,28 +6,6 @@ namespace hook {
 
 namespace {
 
-// History as a post-receive hook reads it: changes are timed at the push, so
-// no author times, and git's commit-graph (when there is one) answers
-// without reading commit objects.
-class PushHistory : public derive::History {
-public:
-    explicit PushHistory(git::Repository& repo) : m_repo(repo) {}
-
-    model::Expected<git::CommitGraph> commits(const std::vector<std::string>& include,
-                                              const std::vector<std::string>& exclude) override {
-        git::Repository::WalkOptions options;
-        options.author_times = false;
-        return m_repo.commits(include, exclude, options);
-    }
-
-    model::Expected<git::Ref> resolve(const std::string& name, const std::string& target) override {
-        return m_repo.resolve(name, target);
-    }
-
-private:
-    git::Repository& m_repo;
-};
-
 model::Expected<derive::Derived> derive_push(git::Repository& repo,
                                              const cli::RepositorySettings& target,
                                              const std::vector<derive::RefUpdate>& updates,
@@ -41,12 +19,14 @@ model::Expected<derive::Derived> derive_push(git::Repository& repo,
     if (!after) {
         return std::unexpected(after.error());
     }
-    PushHistory history(repo);
-    auto before = derive::refs_before(std::move(*after), updates, history);
+    // Changes are timed at the push, so no author times: git's commit-graph
+    // (when there is one) answers without reading commit objects.
+    repo.set_walk_options({.progress = {}, .author_times = false});
+    auto before = derive::refs_before(std::move(*after), updates, repo);
     if (!before) {
         return std::unexpected(before.error());
     }
-    return derive::updates(*before, updates, history, policy, now);
+    return derive::updates(*before, updates, repo, policy, now);
 }
 
 } // namespace
