@@ -1,21 +1,13 @@
 #include "sender/http_client.hpp"
 
+#include "sender/libcurl.hpp"
+
 #include <algorithm>
 #include <cctype>
-#include <curl/curl.h>
 
 namespace sender {
 
 namespace {
-
-// One curl_global_init for the whole process, before the first handle.
-void init_curl_once() {
-    static const bool initialised = [] {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        return true;
-    }();
-    (void)initialised;
-}
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* body = static_cast<std::string*>(user);
@@ -51,26 +43,25 @@ int check_stop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }
 
 struct SlistFree {
-    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+    void operator()(curl_slist* list) const { libcurl().slist_free_all(list); }
 };
 
 struct UrlFree {
-    void operator()(CURLU* url) const { curl_url_cleanup(url); }
+    void operator()(CURLU* url) const { libcurl().url_cleanup(url); }
 };
 
 struct CurlFree {
-    void operator()(char* text) const { curl_free(text); }
+    void operator()(char* text) const { libcurl().free(text); }
 };
 
 } // namespace
 
 void HttpClient::Cleanup::operator()(CURL* handle) const {
-    curl_easy_cleanup(handle);
+    libcurl().easy_cleanup(handle);
 }
 
 HttpClient::HttpClient(HttpLimits limits) : m_limits(limits) {
-    init_curl_once();
-    m_curl.reset(curl_easy_init());
+    m_curl.reset(libcurl().easy_init());
     if (!m_curl) {
         throw model::Failure("initialising libcurl failed");
     }
@@ -79,12 +70,13 @@ HttpClient::HttpClient(HttpLimits limits) : m_limits(limits) {
 HttpResponse HttpClient::post(const std::string& url, const std::string& body,
                               const std::vector<std::string>& headers, const std::string& secret,
                               const std::atomic<bool>* stop) {
+    const Libcurl& lib = libcurl();
     CURL* curl = m_curl.get();
-    curl_easy_reset(curl);
+    lib.easy_reset(curl);
     HttpResponse response;
     std::unique_ptr<curl_slist, SlistFree> list;
     for (const auto& header : headers) {
-        curl_slist* appended = curl_slist_append(list.get(), header.c_str());
+        curl_slist* appended = lib.slist_append(list.get(), header.c_str());
         if (appended == nullptr) {
             response.error = "out of memory building headers";
             return response;
@@ -93,68 +85,68 @@ HttpResponse HttpClient::post(const std::string& url, const std::string& body,
         list.reset(appended);
     }
     char error_buffer[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, m_limits.connect_timeout);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, m_limits.total_timeout);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_limits.low_speed_time);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, stop ? 0L : 1L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_stop);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, stop);
-    const CURLcode rc = curl_easy_perform(curl);
+    lib.easy_setopt(curl, CURLOPT_URL, url.c_str());
+    lib.easy_setopt(curl, CURLOPT_POST, 1L);
+    lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
+    lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    lib.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    lib.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, m_limits.connect_timeout);
+    lib.easy_setopt(curl, CURLOPT_TIMEOUT, m_limits.total_timeout);
+    lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_limits.low_speed_time);
+    lib.easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+    lib.easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+    lib.easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+    lib.easy_setopt(curl, CURLOPT_NOPROGRESS, stop ? 0L : 1L);
+    lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_stop);
+    lib.easy_setopt(curl, CURLOPT_XFERINFODATA, stop);
+    const CURLcode rc = lib.easy_perform(curl);
     response.interrupted = rc == CURLE_ABORTED_BY_CALLBACK;
     if (rc != CURLE_OK) {
         response.status = 0;
-        response.error = redact(error_buffer[0] ? error_buffer : curl_easy_strerror(rc), secret);
+        response.error = redact(error_buffer[0] ? error_buffer : lib.easy_strerror(rc), secret);
         return response;
     }
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     response.body = redact(std::move(response.body), secret);
     return response;
 }
 
 model::Expected<std::string> ingestion_url(const std::string& base_url, const std::string& api_key,
                                            const std::string& system) {
-    std::unique_ptr<CURLU, UrlFree> url(curl_url());
+    const Libcurl& lib = libcurl();
+    std::unique_ptr<CURLU, UrlFree> url(lib.url());
     if (!url) {
         return model::fail("out of memory");
     }
-    if (curl_url_set(url.get(), CURLUPART_URL, base_url.c_str(), 0) != CURLUE_OK) {
+    if (lib.url_set(url.get(), CURLUPART_URL, base_url.c_str(), 0) != CURLUE_OK) {
         return model::fail("base URL '" + display_url(base_url) + "' is not a valid URL");
     }
     char* scheme_raw = nullptr;
-    curl_url_get(url.get(), CURLUPART_SCHEME, &scheme_raw, 0);
+    lib.url_get(url.get(), CURLUPART_SCHEME, &scheme_raw, 0);
     std::unique_ptr<char, CurlFree> scheme(scheme_raw);
     if (!scheme || (std::string(scheme.get()) != "http" && std::string(scheme.get()) != "https")) {
         return model::fail("base URL '" + display_url(base_url) + "' must use http or https");
     }
-    curl_url_set(url.get(), CURLUPART_PATH, "/v1/ingestion/cli", 0);
-    curl_url_set(url.get(), CURLUPART_FRAGMENT, nullptr, 0);
+    lib.url_set(url.get(), CURLUPART_PATH, "/v1/ingestion/cli", 0);
+    lib.url_set(url.get(), CURLUPART_FRAGMENT, nullptr, 0);
     const std::string key_param = "api_key=" + api_key;
-    curl_url_set(url.get(), CURLUPART_QUERY, key_param.c_str(),
-                 CURLU_APPENDQUERY | CURLU_URLENCODE);
+    lib.url_set(url.get(), CURLUPART_QUERY, key_param.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE);
     if (!system.empty()) {
         const std::string system_param = "system=" + system;
-        curl_url_set(url.get(), CURLUPART_QUERY, system_param.c_str(),
-                     CURLU_APPENDQUERY | CURLU_URLENCODE);
+        lib.url_set(url.get(), CURLUPART_QUERY, system_param.c_str(),
+                    CURLU_APPENDQUERY | CURLU_URLENCODE);
     }
     char* full_raw = nullptr;
-    if (curl_url_get(url.get(), CURLUPART_URL, &full_raw, 0) != CURLUE_OK) {
+    if (lib.url_get(url.get(), CURLUPART_URL, &full_raw, 0) != CURLUE_OK) {
         return model::fail("base URL '" + display_url(base_url) + "' is not a valid URL");
     }
     std::unique_ptr<char, CurlFree> full(full_raw);
@@ -232,7 +224,7 @@ std::optional<long> parse_retry_after(const std::string& value, long long now) {
             return std::nullopt;
         }
     }
-    const time_t when = curl_getdate(value.c_str(), nullptr);
+    const time_t when = libcurl().getdate(value.c_str(), nullptr);
     if (when < 0) {
         return std::nullopt;
     }
