@@ -6,12 +6,15 @@
 #     (9,000 branches, 1,000 release tags, packed), hook and no hook
 #     alternating, RUNS times each: medians, the added ms and the ratio;
 #   - a push of 100,000 commits (generated with git fast-import) to an empty
-#     repository, with and without the hook, and the hook's own time and peak
-#     memory for that push.
+#     repository, with and without the hook, the hook's own time and peak
+#     memory for that push, and those of the background process that derives
+#     its 100,000 events.
 #
 # The hook runs as installed by `install-hooks`, with its defaults
 # (hook.deliver: background) against a loopback Pulse API, so the detached
-# delivery is started as it would be in production.
+# process that derives and delivers the events is started as in production.
+# The target is checked on all four medians (1 and 10 commits, with and
+# without a commit-graph).
 #
 # Usage: bench/hooks.sh [BUILD_DIR]     (default: build)
 # Environment: RUNS (default 15), BIG (default 100000), KEEP=1 keeps the
@@ -125,8 +128,8 @@ bench_pushes() {
     echo "$(median <"$scratch/hook.times") $(median <"$scratch/plain.times")"
 }
 
-# Run the hook alone `runs` times on the last small push (its events are
-# queued already, so this is all the work but the one INSERT), and then
+# Run the hook alone `runs` times on the last small push (it records the
+# push and starts the background process, as in a real push), and then
 # `pulse-agent version` (process start-up alone): median wall ms and mean CPU
 # ms, a view that the machine's load blurs less than a whole push.
 bench_hook_alone() {
@@ -164,7 +167,8 @@ report() {
 
 # Push `big` generated commits to an empty repository with and without the
 # hook (queueing only: delivering 100,000 events is bench/delivery.sh's
-# subject); then time the hook alone on that push, with its peak memory.
+# subject); then time the hook alone on that push, with its peak memory, and
+# the background derivation of its events (`hook deliver`), with its own.
 bench_big() {
     git init -q --bare -b main "$scratch/big-src.git"
     FILES=0 commit_stream "$big" main | git -C "$scratch/big-src.git" fast-import --quiet
@@ -182,12 +186,34 @@ bench_big() {
     report "push of $big commits:" "$(cat "$scratch/big-hook.time")" \
         "$(cat "$scratch/big-plain.time")" s
     tip=$(git -C "$scratch/big-hook.git" rev-parse main)
-    printf '%s %s refs/heads/main\n' 0000000000000000000000000000000000000000 "$tip" |
-        (cd "$scratch/big-hook.git" && PULSE_OUTBOX="$scratch/big-alone.db" PULSE_API_KEY= \
-            /usr/bin/time -f "%e %M" "$agent" hook post-receive 2>"$scratch/big-alone.time")
+    alone="$scratch/big-alone.db"
+    # Hold the derivation lock of the hook's outbox so that the process it
+    # starts waits; derive a copy of the recorded push in the foreground.
+    (
+        flock 9
+        printf '%s %s refs/heads/main\n' 0000000000000000000000000000000000000000 "$tip" |
+            (cd "$scratch/big-hook.git" && PULSE_OUTBOX="$alone" /usr/bin/time -f "%e %M" \
+                "$agent" hook post-receive 2>"$scratch/big-alone.time")
+        cp "$alone" "$scratch/big-derive.db"
+        [ -f "$alone-wal" ] && cp "$alone-wal" "$scratch/big-derive.db-wal"
+        PULSE_OUTBOX="$scratch/big-derive.db" /usr/bin/time -f "%e %M" "$agent" hook deliver \
+            2>"$scratch/big-derive.time"
+    ) 9>"$alone.derive.lock"
     awk '/^pulse-agent/ { print "  the hook said: " $0 }' "$scratch/big-alone.time"
     awk '/^[0-9.]+ [0-9]+$/ { printf "  the hook alone on that push: %.2f s, peak memory %.0f MB\n", $1, $2 / 1024 }' \
         "$scratch/big-alone.time"
+    awk '/^[0-9.]+ [0-9]+$/ { printf "  its events derived in the background (hook deliver): %.2f s, peak memory %.0f MB\n", $1, $2 / 1024 }' \
+        "$scratch/big-derive.time"
+    PULSE_OUTBOX="$scratch/big-derive.db" "$agent" outbox | awk '/^queued:/ { print "  events queued by it: " $2 }'
+}
+
+# Wait until every push recorded in the outbox has been derived.
+wait_for_derivation() {
+    for _ in $(seq 200); do
+        "$agent" outbox | grep -q '^recorded pushes: 0 waiting' && return 0
+        sleep 0.1
+    done
+    echo "bench/hooks.sh: recorded pushes still waiting after 20 s" >&2
 }
 
 echo "pulse-agent hook bench: $agent"
@@ -219,7 +245,9 @@ delivered=$("$agent" outbox | awk '/^delivered:/ { print $2 }')
 echo "  (the detached deliveries sent $delivered events to the loopback API; $queued still queued)"
 bench_big
 worst=$added_1
-[ "$added_10" -gt "$worst" ] && worst=$added_10
+for added in $added_10 $added_graph_1 $added_graph_10; do
+    [ "$added" -gt "$worst" ] && worst=$added
+done
 if [ "$worst" -le 15000 ]; then verdict=met; else verdict=MISSED; fi
 echo "target (the hook adds at most 15 ms, median): $verdict" \
     "(load average now $(cut -d' ' -f1-3 /proc/loadavg))"

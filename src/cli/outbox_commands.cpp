@@ -2,6 +2,8 @@
 
 #include "cli/delivery.hpp"
 #include "cli/options.hpp"
+#include "hook/push_derivation.hpp"
+#include "outbox/push_queue.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,8 +14,10 @@ namespace {
 
 const char* const k_flush_help = R"(Usage: pulse-agent flush [OPTIONS]
 
-Deliver every queued event that is due, oldest first (in order within each
-system), over one connection. Stops at the first answer that says "later"
+Derive the events of the pushes post-receive hooks recorded and have not
+derived yet (their background process was killed, say), then deliver every
+queued event that is due, oldest first (in order within each system), over
+one connection. Stops at the first answer that says "later"
 (5xx, 429, network error: the event is retried with backoff) or "fix the
 configuration" (401, 403, 404, redirect). Events the API rejects (other 4xx)
 are parked, with the answer, and the rest go on.
@@ -26,8 +30,10 @@ Examples:
 const char* const k_outbox_help = R"(Usage: pulse-agent outbox [OPTIONS]
        pulse-agent outbox list [--json] [--state queued|delivered|rejected]
 
-Show the outbox: how many events are queued, delivered and rejected, the last
-delivery problem, and every rejected event with the API's answer. `list`
+Show the outbox: how many events are queued, delivered and rejected, how
+many pushes recorded by post-receive hooks wait to be derived or failed, the
+last delivery problem, and every rejected event and failed push with the
+reason. `list`
 prints every event; with --json one JSON object per line with state, system,
 type, id, attempts, last_error and body (the exact JSON that is or was sent),
 and when known last_status, next_attempt (Unix seconds, for a queued event
@@ -123,6 +129,14 @@ int run_flush(const std::vector<std::string>& args) {
     parse(args, options);
     const auto settings = load_settings(overrides);
     auto box = open_outbox(settings);
+    const auto derived = hook::derive_recorded_pushes(
+        settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    for (const auto& line : derived.lines) {
+        std::cerr << "pulse-agent: " << line << "\n";
+    }
+    for (const auto& problem : derived.problems) {
+        std::cerr << "pulse-agent: error: " << problem << "\n";
+    }
     if (!settings.api_key) {
         throw model::Failure("no API key: set PULSE_API_KEY, --api-key-file or api_key_file "
                              "in the config file");
@@ -178,8 +192,16 @@ int run_outbox(const std::vector<std::string>& args) {
               << "queued: " << counts.queued << " (" << counts.waiting << " waiting to retry)\n"
               << "delivered: " << counts.delivered << "\n"
               << "rejected: " << counts.rejected << "\n";
+    outbox::PushQueue pushes(box.database());
+    const auto pushed = pushes.counts();
+    std::cout << "recorded pushes: " << pushed.waiting << " waiting to be derived, "
+              << pushed.failed << " failed\n";
     if (const auto problem = box.note(sender::k_problem_note); !problem.empty()) {
         std::cout << "last delivery problem: " << problem << "\n";
+    }
+    for (const auto& push : pushes.failed()) {
+        std::cout << "failed push to '" << push.git_dir << "' at "
+                  << model::format_rfc3339(push.pushed_at) << ": " << push.last_error << "\n";
     }
     for (const auto& r : box.list(outbox::State::rejected)) {
         std::cout << "rejected " << r.type << " '" << r.id << "' (system '" << r.system

@@ -3,6 +3,7 @@
 #include "cli/delivery.hpp"
 #include "daemon/mirror_fetch.hpp"
 #include "daemon/repository_patterns.hpp"
+#include "hook/push_derivation.hpp"
 
 #include <cstdlib>
 #include <spdlog/spdlog.h>
@@ -75,6 +76,7 @@ std::size_t Daemon::cycle() {
             marks.push_back(std::move(*mark));
         }
     }
+    queued += derive_recorded_pushes();
     if (queued > 0) {
         m_delivery.wake();
     }
@@ -89,6 +91,18 @@ std::size_t Daemon::cycle() {
     }
     m_notifier.status(status_line());
     return failed;
+}
+
+std::size_t Daemon::derive_recorded_pushes() {
+    const auto report =
+        hook::derive_recorded_pushes(m_plan.settings, m_box, std::chrono::milliseconds(0));
+    for (const auto& line : report.lines) {
+        spdlog::info("recorded push: {}", line);
+    }
+    for (const auto& problem : report.problems) {
+        spdlog::error("recorded push: {}", problem);
+    }
+    return report.changes + report.deployments;
 }
 
 std::optional<outbox::PollMark> Daemon::poll(RepositoryWatch& watch, std::size_t& queued) {

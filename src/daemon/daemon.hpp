@@ -33,6 +33,9 @@ private:
 
     // Poll every repository once; returns how many polls failed.
     std::size_t cycle();
+    // Derive the pushes post-receive hooks recorded that their own background
+    // process has not (killed, or never started); return the events queued.
+    std::size_t derive_recorded_pushes();
     // Expand the configured paths and start or stop watching what changed;
     // returns how many paths had problems.
     std::size_t update_watches();

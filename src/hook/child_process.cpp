@@ -162,32 +162,6 @@ private:
     void (*m_old)(int);
 };
 
-// Background work yields the CPU to the push it follows, without starving on
-// a busy server as SCHED_IDLE would.
-constexpr int k_background_niceness = 10;
-
-// In a fork of the hook: start a new session, fork again, and in that
-// grandchild lower its CPU priority, put the standard streams on /dev/null,
-// close every other descriptor and exec. Never returns.
-[[noreturn]] void become_detached(char* const* args) {
-    if (::setsid() < 0 || ::fork() != 0) {
-        ::_exit(0);
-    }
-    ::setpriority(PRIO_PROCESS, 0, k_background_niceness);
-    const int null = ::open("/dev/null", O_RDWR);
-    if (null < 0 || ::dup2(null, STDIN_FILENO) < 0 || ::dup2(null, STDOUT_FILENO) < 0 ||
-        ::dup2(null, STDERR_FILENO) < 0) {
-        ::_exit(1);
-    }
-    ::close_range(STDERR_FILENO + 1, ~0U, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execv(args[0], args);
-    ::_exit(127);
-}
-
 } // namespace
 
 model::Expected<int> run_with_input(const std::vector<std::string>& argv, std::string_view input) {
@@ -238,25 +212,18 @@ model::Expected<std::string> run_for_output(const std::vector<std::string>& argv
 }
 
 model::Expected<void> spawn_detached(const std::vector<std::string>& argv) {
-    // Everything the child needs is made before fork, so that it only calls
-    // async-signal-safe functions between fork and exec.
-    std::vector<char*> args;
-    for (const auto& arg : argv) {
-        args.push_back(const_cast<char*>(arg.c_str()));
+    // posix_spawn (a vfork underneath) costs the hook far less than the
+    // fork-setsid-fork dance, and needs no second fork: the hook exits at
+    // once, so the child is reparented to init and never left a zombie.
+    SpawnSetup setup;
+    setup.flags |= POSIX_SPAWN_SETSID;
+    for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+        posix_spawn_file_actions_addopen(&setup.actions, fd, "/dev/null", O_RDWR, 0);
     }
-    args.push_back(nullptr);
-    const pid_t child = ::fork();
-    if (child < 0) {
-        return model::fail(std::string("starting a process: ") + std::strerror(errno));
-    }
-    if (child == 0) {
-        become_detached(args.data());
-    }
-    // The child forks the real process and exits at once: reaped here, it
-    // leaves no zombie, and its orphan belongs to init, not to us.
-    const int status = wait_status(child);
-    if (status != 0) {
-        return model::fail("starting '" + argv[0] + "': exit status " + std::to_string(status));
+    posix_spawn_file_actions_addclosefrom_np(&setup.actions, STDERR_FILENO + 1);
+    auto pid = spawn(argv, setup);
+    if (!pid) {
+        return std::unexpected(pid.error());
     }
     return {};
 }

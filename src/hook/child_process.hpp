@@ -17,10 +17,10 @@ model::Expected<int> run_with_input(const std::vector<std::string>& argv, std::s
 // error is returned as the error when it fails.
 model::Expected<std::string> run_for_output(const std::vector<std::string>& argv);
 
-// Start a program in a new session (double fork) with standard streams on
-// /dev/null and no other descriptor inherited, and do not wait for it:
-// whoever waits for us (git, and the client behind it) never waits for it.
-// It runs at nice 10, yielding the CPU to the push it follows.
+// Start a program in a new session with standard streams on /dev/null and no
+// other descriptor inherited, and do not wait for it: whoever waits for us
+// (git, and the client behind it) never waits for it. Meant for a process
+// about to exit, which leaves the child to init.
 model::Expected<void> spawn_detached(const std::vector<std::string>& argv);
 
 } // namespace hook

@@ -3,17 +3,26 @@
 #include "config/settings.hpp"
 #include "model/error.hpp"
 
-// Delivery of the outbox in a process that outlives the hook.
+#include <filesystem>
+
+// The work a hook hands to a process that outlives it: deriving the pushes
+// it recorded and delivering the outbox.
 namespace hook {
 
 // Start `pulse-agent hook deliver` fully detached (new session, standard
 // streams on /dev/null, no other descriptor), so that git and the pushing
-// client never wait for the network. It reads the same settings from the
-// environment this process was given.
+// client never wait for libgit2 or the network. It reads the same settings
+// from the environment this process was given.
 model::Expected<void> start_detached_delivery();
 
-// Deliver what is due, waiting for the delivery lock if another process holds
-// it; the body of `pulse-agent hook deliver`. Returns the exit code.
+// Return the log where `hook deliver` appends what a person should read
+// (a moved release tag, a push it could not derive): the outbox's path + ".hook.log".
+std::filesystem::path hook_log_path(const std::filesystem::path& outbox);
+
+// Derive every recorded push, then, with hook.deliver: background and an API
+// key, deliver what is due, waiting for the locks if another process holds
+// them; the body of `pulse-agent hook deliver`. Prints notes and errors on
+// stderr and in the hook log, and returns the exit code (1 when something failed).
 int deliver_in_background(const config::Settings& settings);
 
 } // namespace hook

@@ -6,11 +6,13 @@
 #include "hook/hook_context.hpp"
 #include "hook/post_receive.hpp"
 #include "hook/pre_push.hpp"
+#include "hook/recorder.hpp"
 #include "hook/shim.hpp"
 
 #include <csignal>
 #include <iostream>
 #include <iterator>
+#include <sys/resource.h>
 
 namespace hook {
 
@@ -18,28 +20,39 @@ namespace {
 
 const char* const k_hook_help = R"(Usage: pulse-agent hook post-receive [--chain HOOK]
        pulse-agent hook pre-push [--chain HOOK] REMOTE URL
+       pulse-agent hook deliver
 
 Run as a git hook; `pulse-agent install-hooks` sets this up. Reads the push
-from standard input as git writes it, derives the events
-(../shared/spec/derivation.md) and queues them in the outbox, durably:
+from standard input as git writes it and records it in the outbox, durably;
+the events are derived as ../shared/spec/derivation.md says:
 
   post-receive  (server) one change per commit first pushed to a tracked
                 branch or release tag, timed at the push; one deployment per
-                release tag created (or per update of the deploy branch);
+                release tag created (or per update of the deploy branch).
+                The hook only writes the push down, in a millisecond or two,
+                and starts `hook deliver` detached, which derives the events
+                (as the refs stood when the push landed) and delivers them.
   pre-push      (clone) one change per commit the remote does not have yet,
-                timed at the start of the push.
+                timed at the start of the push; derived and queued at once.
+  deliver       derive every recorded push, then deliver the outbox (with
+                `hook.deliver: background` and an API key); prints notes, such
+                as a moved release tag, and errors. `flush` and the daemon
+                derive recorded pushes too, so none waits for the next push.
 
 It never fails a push and never makes it wait: it always exits 0 (with
---chain, the chained hook's status), prints at most one line, and does no
-network I/O itself. With `hook.deliver: background` (the default) a detached
-process delivers the queue; with `none` the daemon does.
+--chain, the chained hook's status) and does no network I/O itself.
+post-receive prints nothing unless something went wrong (one line); pre-push
+prints one summary line. With `hook.deliver: background` (the default) the
+detached process delivers the queue; with `none` it only derives and the
+daemon delivers.
 
   --chain HOOK  run HOOK first with the same input and arguments and exit with
                 its status (pre-push: record nothing when it refuses the push)
 
 Environment: PULSE_CONFIG, PULSE_API_KEY(_FILE), PULSE_BASE_URL, PULSE_OUTBOX
-as for every command; PULSE_HOOK_QUIET=1 (or hook.quiet: true) prints nothing
-on success. GL_USERNAME / GITEA_PUSHER_NAME name the pusher in the line.
+as for every command; PULSE_HOOK_QUIET=1 (or hook.quiet: true) silences
+pre-push's line. GL_USERNAME / GITEA_PUSHER_NAME name the pusher (kept with
+the recorded push; in pre-push's line).
 
 Examples:
   # what the installed hooks run; try them by hand in a repository
@@ -69,29 +82,40 @@ std::string read_stdin() {
     return std::string(std::istreambuf_iterator<char>(std::cin), {});
 }
 
-model::Expected<HookOutcome> record_hook_input(const HookArgs& args, const HookContext& context,
-                                               const config::Settings& settings,
-                                               const std::string& input, model::UnixSeconds start) {
-    if (args.kind == HookKind::post_receive) {
-        return record_post_receive(settings, context.git_dir, input, start);
+// Record a post-receive push; a line only when its background processing
+// could not start.
+void record_received_push(const HookContext& context, const config::Settings& settings,
+                          const std::string& input, model::UnixSeconds start) {
+    const auto record = model::value_or_throw(record_post_receive(settings, context, input, start));
+    if (!record.worker_problem.empty()) {
+        std::cerr << "pulse-agent: this push was recorded, but " << record.worker_problem
+                  << "; the daemon or `pulse-agent flush` will derive and deliver it\n";
     }
-    const std::string remote = args.rest.empty() ? "" : args.rest[0];
-    return record_pre_push(settings, context.git_dir, remote, input, start);
 }
 
-// Record the push and print its one line; never throws.
+// Record the commits a pre-push sends and print the summary line.
+void record_sent_commits(const HookArgs& args, const HookContext& context,
+                         const config::Settings& settings, const std::string& input,
+                         model::UnixSeconds start) {
+    const std::string remote = args.rest.empty() ? "" : args.rest[0];
+    const auto outcome =
+        model::value_or_throw(record_pre_push(settings, context.git_dir, remote, input, start));
+    const auto line = summary_line(outcome.recorded, outcome.notes, context.pusher);
+    if (line && !settings.file.hook.quiet && !context.quiet) {
+        std::cerr << *line << "\n";
+    }
+}
+
+// Record the push and print its one line at most; never throws.
 void record_and_report(const HookArgs& args, const std::string& input, model::UnixSeconds start) {
     const auto context = read_context();
     clear_git_environment();
     try {
         const auto settings = cli::load_settings({});
-        const auto outcome = record_hook_input(args, context, settings, input, start);
-        if (!outcome) {
-            throw model::Failure(outcome.error());
-        }
-        const auto line = summary_line(outcome->recorded, outcome->notes, context.pusher);
-        if (line && !settings.file.hook.quiet && !context.quiet) {
-            std::cerr << *line << "\n";
+        if (args.kind == HookKind::post_receive) {
+            record_received_push(context, settings, input, start);
+        } else {
+            record_sent_commits(args, context, settings, input, start);
         }
     } catch (const std::exception& e) {
         std::cerr << "pulse-agent: error: this push was not recorded: " << e.what() << "\n";
@@ -114,7 +138,12 @@ int run_as_hook(const HookArgs& args) {
     return status;
 }
 
+// Background work yields the CPU to the pushes it follows, without starving
+// on a busy server as SCHED_IDLE would.
+constexpr int k_background_niceness = 10;
+
 int run_delivery() {
+    ::setpriority(PRIO_PROCESS, 0, k_background_niceness);
     clear_git_environment();
     try {
         return deliver_in_background(cli::load_settings({}));

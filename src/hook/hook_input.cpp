@@ -76,6 +76,18 @@ model::Expected<std::vector<derive::RefUpdate>> parse_post_receive(std::string_v
     return updates;
 }
 
+std::string format_post_receive(const std::vector<derive::RefUpdate>& updates) {
+    std::string text;
+    for (const auto& update : updates) {
+        // An empty id is written back as zeros as long as the other id.
+        const auto width = std::max(update.old_id.size(), update.new_id.size());
+        const std::string zero(width == 0 ? 40 : width, '0');
+        text += (update.old_id.empty() ? zero : update.old_id) + " " +
+                (update.new_id.empty() ? zero : update.new_id) + " " + update.name + "\n";
+    }
+    return text;
+}
+
 std::vector<derive::RefUpdate> branch_and_tag_updates(const std::vector<derive::RefUpdate>& all) {
     std::vector<derive::RefUpdate> kept;
     std::copy_if(all.begin(), all.end(), std::back_inserter(kept), [](const auto& update) {

@@ -25,6 +25,10 @@ bool is_object_id(std::string_view text);
 // Parse post-receive input, "<old> <new> <ref>" per line; zero ids become empty.
 model::Expected<std::vector<derive::RefUpdate>> parse_post_receive(std::string_view input);
 
+// Return updates as post-receive input, one "<old> <new> <ref>" line each
+// (parse_post_receive() reads it back).
+std::string format_post_receive(const std::vector<derive::RefUpdate>& updates);
+
 // Return the updates of branches and tags only: notes, review refs
 // (refs/changes, refs/merge-requests, refs/keep-around) and the like never
 // make events, so a push of only those never opens the repository.

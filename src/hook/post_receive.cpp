@@ -1,52 +1,71 @@
 #include "hook/post_receive.hpp"
 
+#include "hook/detached_delivery.hpp"
 #include "hook/hook_input.hpp"
+#include "outbox/outbox.hpp"
+#include "outbox/push_queue.hpp"
+
+#include <filesystem>
 
 namespace hook {
 
 namespace {
 
-model::Expected<derive::Derived> derive_push(git::Repository& repo,
-                                             const cli::RepositorySettings& target,
-                                             const std::vector<derive::RefUpdate>& updates,
-                                             model::UnixSeconds now) {
-    // Only release tags need reading: branches are commits (the walk drops
-    // one that is not) and other refs play no part.
-    const auto& policy = target.policy;
-    auto after = repo.refs([&policy](const std::string& name) {
-        return derive::matches_release_pattern(policy, name);
-    });
-    if (!after) {
-        return std::unexpected(after.error());
+// How long a hook waits for another writer of the outbox: long enough for
+// concurrent pushes to take turns, short enough not to hold a push hostage.
+constexpr const char* k_busy_timeout = "PRAGMA busy_timeout = 10000";
+
+// Check, with two stats and no libgit2, that git_dir is a repository at all
+// (a hook run by hand in the wrong folder): what git itself looks for.
+model::Expected<void> check_repository(const std::filesystem::path& git_dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(git_dir / "HEAD", ec) ||
+        !std::filesystem::is_directory(git_dir / "objects", ec)) {
+        return model::fail("opening repository '" + git_dir.string() +
+                           "': not a git repository (no HEAD file and objects folder)");
     }
-    // Changes are timed at the push, so no author times: git's commit-graph
-    // (when there is one) answers without reading commit objects.
-    repo.set_walk_options({.progress = {}, .author_times = false});
-    auto before = derive::refs_before(std::move(*after), updates, repo);
-    if (!before) {
-        return std::unexpected(before.error());
-    }
-    return derive::updates(*before, updates, repo, policy, now);
+    return {};
+}
+
+void record_push(const config::Settings& settings, const HookContext& context,
+                 const std::vector<derive::RefUpdate>& updates, model::UnixSeconds now) {
+    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+    box.database().exec(k_busy_timeout);
+    outbox::PushQueue queue(box.database());
+    outbox::RecordedPush push;
+    push.git_dir = context.git_dir.string();
+    push.updates = format_post_receive(updates);
+    push.pushed_at = now;
+    push.pusher = context.pusher;
+    queue.record(push);
 }
 
 } // namespace
 
-model::Expected<HookOutcome> record_post_receive(const config::Settings& settings,
-                                                 const std::filesystem::path& git_dir,
-                                                 std::string_view input, model::UnixSeconds now) {
+model::Expected<PushRecord> record_post_receive(const config::Settings& settings,
+                                                const HookContext& context, std::string_view input,
+                                                model::UnixSeconds now) {
     auto parsed = parse_post_receive(input);
     if (!parsed) {
         return std::unexpected(parsed.error());
     }
     const auto updates = branch_and_tag_updates(*parsed);
     if (updates.empty()) {
-        return HookOutcome{};
+        return PushRecord{};
     }
-    return record_push(
-        settings, git_dir,
-        [&updates, now](git::Repository& repo, const cli::RepositorySettings& target) {
-            return derive_push(repo, target, updates, now);
-        });
+    if (auto checked = check_repository(context.git_dir); !checked) {
+        return std::unexpected(checked.error());
+    }
+    try {
+        record_push(settings, context, updates, now);
+    } catch (const model::Failure& e) {
+        return model::fail(e.what());
+    }
+    PushRecord record{.recorded = true, .worker_problem = {}};
+    if (auto started = start_detached_delivery(); !started) {
+        record.worker_problem = started.error().message;
+    }
+    return record;
 }
 
 } // namespace hook

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/settings.hpp"
-#include "hook/post_receive.hpp"
+#include "hook/recorder.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
 

@@ -23,7 +23,22 @@ std::vector<model::Envelope> envelopes(const std::string& system,
     return wrapped;
 }
 
-Recorded count(const std::vector<model::Envelope>& wrapped, const outbox::EnqueueResult& result) {
+Recorded enqueue(const config::Settings& settings, const std::string& system,
+                 std::vector<model::Event>&& events) {
+    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+    box.database().exec(k_busy_timeout);
+    const auto wrapped = envelopes(system, std::move(events));
+    return count_recorded(wrapped, box.enqueue(wrapped));
+}
+
+std::string counted(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+} // namespace
+
+Recorded count_recorded(const std::vector<model::Envelope>& wrapped,
+                        const outbox::EnqueueResult& result) {
     Recorded recorded;
     recorded.duplicates = result.duplicates;
     for (std::size_t i = 0; i < wrapped.size(); ++i) {
@@ -34,20 +49,6 @@ Recorded count(const std::vector<model::Envelope>& wrapped, const outbox::Enqueu
     }
     return recorded;
 }
-
-Recorded enqueue(const config::Settings& settings, const std::string& system,
-                 std::vector<model::Event>&& events) {
-    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.database().exec(k_busy_timeout);
-    const auto wrapped = envelopes(system, std::move(events));
-    return count(wrapped, box.enqueue(wrapped));
-}
-
-std::string counted(std::size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-} // namespace
 
 model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
                                  std::vector<model::Event> events) {

@@ -6,6 +6,7 @@
 #include "git/repository.hpp"
 #include "model/error.hpp"
 #include "model/event.hpp"
+#include "outbox/outbox.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -29,6 +30,10 @@ struct Recorded {
     // Why the background delivery could not start, when it could not.
     std::string delivery_problem;
 };
+
+// Return what an enqueue of `wrapped` newly queued, by type.
+Recorded count_recorded(const std::vector<model::Envelope>& wrapped,
+                        const outbox::EnqueueResult& result);
 
 // Queue events under `system` in one durable transaction, then start a
 // detached delivery when the config asks for one (hook.deliver: background).

@@ -7,9 +7,9 @@
 
 namespace outbox {
 
-DeliveryLock::DeliveryLock(const std::filesystem::path& outbox_path,
-                           std::chrono::milliseconds wait) {
-    const auto lock_path = outbox_path.string() + ".deliver.lock";
+DeliveryLock::DeliveryLock(const std::filesystem::path& outbox_path, std::chrono::milliseconds wait,
+                           const char* purpose) {
+    const auto lock_path = outbox_path.string() + "." + purpose + ".lock";
     m_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (m_fd < 0) {
         return;

@@ -41,7 +41,7 @@ def test_api_unreachable_push_is_prompt_and_events_go_out_when_it_is_back(agent,
     repo, clone = pushed_repository(agent, aimed, workdir)
     result, seconds, _, _ = timed_push(clone, aimed, "origin", "main")
     assert seconds < PROMPT
-    assert remote_lines(result) == ["pulse-agent: queued 3 changes, 0 deployments"]
+    assert remote_lines(result) == []
     assert change_ids(agent, aimed) == repo.rev_list("main")
     back = PulseServer(port=port).start()
     try:

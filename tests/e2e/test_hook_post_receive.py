@@ -5,8 +5,8 @@ over file://: every event it queues is what `git rev-list` says it must be
 import math
 
 from conftest import git, outbox_rows
-from test_hook_support import (Server, change_ids, commit, commits, deployments, events, push,
-                               remote_lines, timed_push, unix)
+from test_hook_support import (Server, change_ids, commit, commits, deployments, events,
+                               hook_log, push, remote_lines, timed_push, unix)
 
 
 def assert_timed_within(body, start, end):
@@ -22,7 +22,9 @@ def test_branch_create_queues_every_commit_at_push_time(agent, env, workdir):
     for body in events(agent, env, "change").values():
         assert body["source"] == "git" and body["event_type"] == "commit"
         assert_timed_within(body, start, end)
-    assert remote_lines(result) == ["pulse-agent: queued 3 changes, 0 deployments"]
+    # The push is only written down: quiet, and the background process logs it.
+    assert remote_lines(result) == []
+    assert hook_log(env) == ["'%s': queued 3 changes, 0 deployments" % server.path]
     assert {row["system"] for row in outbox_rows(agent, env)} == {"shop"}
 
 
@@ -48,7 +50,8 @@ def test_forced_update_queues_the_rewrite_not_the_rewound(agent, env, workdir):
     rewrite = commit(clone, "rewrite")
     result = push(clone, env, "--force", "origin", "main")
     assert change_ids(agent, env) == {first, rewound, rewrite}
-    assert remote_lines(result) == ["pulse-agent: queued 1 change, 0 deployments"]
+    assert remote_lines(result) == []
+    assert hook_log(env)[-1] == "'%s': queued 1 change, 0 deployments" % server.path
 
 
 def test_branch_delete_queues_nothing_and_says_nothing(agent, env, workdir):
@@ -99,8 +102,8 @@ def test_release_tags_ship_exactly_the_rev_list_ranges(agent, env, workdir):
     _, _, start, end = timed_push(clone, env, "origin", "main", "v1.0.0")
     commits(clone, 3, prefix="next")
     git(clone, "tag", "-a", "-m", "release 1.1.0", "v1.1.0")
-    result = push(clone, env, "origin", "main", "v1.1.0")
-    assert remote_lines(result) == ["pulse-agent: queued 3 changes, 1 deployment"]
+    push(clone, env, "origin", "main", "v1.1.0")
+    assert hook_log(env)[-1] == "'%s': queued 3 changes, 1 deployment" % server.path
     assert deployments(agent, env) == {"v1.0.0": server.rev_list("v1.0.0"),
                                        "v1.1.0": server.rev_list("v1.1.0", "^v1.0.0")}
     # A lightweight tag has no time of its own: the push's.
@@ -159,10 +162,15 @@ def test_tag_delete_and_move_are_noted_once_and_never_re_reported(agent, env, wo
     moved = push(clone, env, "--force", "origin", "v1.0.0")
     deleted = push(clone, env, "origin", ":refs/tags/v1.1.0")
     assert outbox_rows(agent, env) == queued
-    [line] = remote_lines(moved)
-    assert "release tag 'v1.0.0' moved" in line and "not reported again" in line
-    [line] = remote_lines(deleted)
-    assert "release tag 'v1.1.0' deleted" in line
+    assert remote_lines(moved) == [] and remote_lines(deleted) == []
+    moved_line, deleted_line = hook_log(env)[-2:]
+    assert moved_line.startswith("'%s': queued 0 changes, 0 deployments; " % server.path)
+    assert "release tag 'v1.0.0' moved" in moved_line and "not reported again" in moved_line
+    assert "release tag 'v1.1.0' deleted" in deleted_line
+    # Noted once: a later push does not repeat it.
+    commits(clone, 1, prefix="later")
+    push(clone, env, "origin", "main")
+    assert sum("moved" in line for line in hook_log(env)) == 1
 
 
 def test_pre_releases_and_other_tags_are_not_deployments(agent, env, workdir):
@@ -237,19 +245,18 @@ def test_system_comes_from_the_repository_settings(agent, env, workdir):
     assert [row["system"] for row in outbox_rows(agent, env)] == ["web-shop", "storefront"]
 
 
-def test_quiet_by_environment_or_config_and_pusher_in_the_line(agent, env, workdir):
+def test_silent_on_success_and_the_pusher_is_logged(agent, env, workdir):
     server = Server(agent, env, workdir)
     clone = server.clone()
     commits(clone, 1)
     assert remote_lines(push(clone, dict(env, PULSE_HOOK_QUIET="1"), "origin", "main")) == []
-    (workdir / "quiet.yaml").write_text("hook:\n  quiet: true\n")
-    commits(clone, 1, prefix="next")
-    quiet = dict(env, PULSE_CONFIG=str(workdir / "quiet.yaml"))
-    assert remote_lines(push(clone, quiet, "origin", "main")) == []
     commits(clone, 1, prefix="last")
     result = push(clone, dict(env, GL_USERNAME="ada"), "origin", "main")
-    assert remote_lines(result) == ["pulse-agent: queued 1 change, 0 deployments (push by ada)"]
-    assert len(change_ids(agent, env)) == 3
+    assert remote_lines(result) == []
+    assert hook_log(env)[-1] == "'%s': queued 1 change, 0 deployments (push by ada)" % server.path
+    assert len(change_ids(agent, env)) == 2
+    # Kept for the log, never sent.
+    assert all("ada" not in str(row) for row in outbox_rows(agent, env))
 
 
 def test_config_file_entry_sets_system_and_strategy(agent, env, workdir):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import git, outbox_rows, run
+from conftest import AGENT, git, outbox_rows, run
 
 ZERO = "0" * 40
 
@@ -54,7 +54,7 @@ def commits(clone, count, prefix="c"):
     return [commit(clone, "%s%d" % (prefix, i)) for i in range(count)]
 
 
-def push(clone, env, *args, timeout=30):
+def git_push(clone, env, *args, timeout=30):
     """Run `git push ARGS` in the clone with the test's environment (so the
     PULSE_* variables reach the hook); return the finished process."""
     result = subprocess.run(["git", "-C", str(clone), "push"] + list(args), env=env,
@@ -63,12 +63,50 @@ def push(clone, env, *args, timeout=30):
     return result
 
 
+def waiting_pushes(env):
+    """How many recorded pushes wait to be derived, as `pulse-agent outbox`
+    says; None when the outbox cannot be read."""
+    result = run([AGENT, "outbox"], env)
+    if result.returncode != 0:
+        return None
+    for line in result.stdout.splitlines():
+        if line.startswith("recorded pushes: "):
+            return int(line.split()[2])
+    raise AssertionError("no 'recorded pushes' line in: " + result.stdout)
+
+
+def wait_for_derivation(env, timeout=20):
+    """Wait until the background process the hook started has derived every
+    recorded push (the push itself only writes it down)."""
+    deadline = time.time() + timeout
+    while (waiting_pushes(env) or 0) > 0:
+        assert time.time() < deadline, "recorded pushes were not derived in %ds" % timeout
+        time.sleep(0.05)
+
+
+def push(clone, env, *args, timeout=30):
+    """Push as git_push() does, then wait for the push's events to be derived."""
+    result = git_push(clone, env, *args, timeout=timeout)
+    wait_for_derivation(env)
+    return result
+
+
 def timed_push(clone, env, *args, timeout=30):
-    """Push and return (process, seconds it took, start time, end time)."""
+    """Push and return (process, seconds the push took, start time, end time),
+    once the push's events are derived."""
     start = time.time()
-    result = push(clone, env, *args, timeout=timeout)
+    result = git_push(clone, env, *args, timeout=timeout)
     end = time.time()
+    wait_for_derivation(env)
     return result, end - start, start, end
+
+
+def hook_log(env):
+    """The lines `hook deliver` logged beside the outbox (its messages only)."""
+    path = env["PULSE_OUTBOX"] + ".hook.log"
+    if not os.path.exists(path):
+        return []
+    return [line.split("] ", 3)[-1] for line in open(path).read().splitlines()]
 
 
 def remote_lines(result):
@@ -123,3 +161,11 @@ def test_garbage_on_stdin_is_one_line_and_exit_0(agent, env, workdir):
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("pulse-agent: error: ") and "line 1" in result.stderr
     assert os.path.exists(env["PULSE_OUTBOX"]) is False
+
+
+def test_the_binary_loads_libcurl_only_when_it_sends(agent):
+    # Start-up binds every library the binary needs; libcurl and its ~30
+    # dependencies would be most of a hook's time, so they are dlopen'ed.
+    needed = subprocess.run(["readelf", "-d", agent], capture_output=True, text=True,
+                            check=True).stdout
+    assert "libc.so" in needed and "libcurl" not in needed

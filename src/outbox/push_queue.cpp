@@ -1,0 +1,138 @@
+#include "outbox/push_queue.hpp"
+
+namespace outbox {
+
+namespace {
+
+constexpr const char* k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS pushes (
+    seq        INTEGER PRIMARY KEY,
+    git_dir    TEXT NOT NULL,
+    updates    TEXT NOT NULL,
+    pushed_at  INTEGER NOT NULL,
+    pusher     TEXT NOT NULL DEFAULT '',
+    state      TEXT NOT NULL DEFAULT 'waiting'
+               CHECK (state = 'waiting' OR state = 'derived' OR state = 'failed'),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    notes      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS pushes_by_repository ON pushes (git_dir, seq);
+)sql";
+
+constexpr const char* k_columns =
+    "seq, git_dir, updates, pushed_at, pusher, state, attempts, last_error, notes";
+
+PushState parse_state(const std::string& text) {
+    if (text == "derived") {
+        return PushState::derived;
+    }
+    return text == "failed" ? PushState::failed : PushState::waiting;
+}
+
+RecordedPush read_push(const Statement& stmt) {
+    RecordedPush push;
+    push.seq = stmt.integer(0);
+    push.git_dir = stmt.text(1);
+    push.updates = stmt.text(2);
+    push.pushed_at = stmt.integer(3);
+    push.pusher = stmt.text(4);
+    push.state = parse_state(stmt.text(5));
+    push.attempts = stmt.integer(6);
+    push.last_error = stmt.text(7);
+    push.notes = stmt.text(8);
+    return push;
+}
+
+std::vector<RecordedPush> read_all(Statement& stmt) {
+    std::vector<RecordedPush> pushes;
+    while (stmt.step()) {
+        pushes.push_back(read_push(stmt));
+    }
+    return pushes;
+}
+
+} // namespace
+
+PushQueue::PushQueue(Database& db) : m_db(db) {
+    // Looked up first, so that a hook takes the write lock once, for its push.
+    auto exists =
+        m_db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'pushes'");
+    if (!exists.step()) {
+        Transaction tx(m_db);
+        m_db.exec(k_schema);
+        tx.commit();
+    }
+}
+
+std::int64_t PushQueue::record(const RecordedPush& push) {
+    auto stmt =
+        m_db.prepare("INSERT INTO pushes (git_dir, updates, pushed_at, pusher) VALUES (?, ?, ?, ?) "
+                     "RETURNING seq");
+    stmt.bind(1, push.git_dir).bind(2, push.updates).bind(3, push.pushed_at).bind(4, push.pusher);
+    stmt.step();
+    const auto seq = stmt.integer(0);
+    stmt.run();
+    return seq;
+}
+
+std::vector<RecordedPush> PushQueue::waiting() {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_columns +
+                             " FROM pushes WHERE state = 'waiting' ORDER BY seq");
+    return read_all(stmt);
+}
+
+std::vector<RecordedPush> PushQueue::failed() {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_columns +
+                             " FROM pushes WHERE state = 'failed' ORDER BY seq");
+    return read_all(stmt);
+}
+
+std::vector<RecordedPush> PushQueue::later(const std::string& git_dir, std::int64_t seq) {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_columns +
+                             " FROM pushes WHERE git_dir = ? AND seq > ? ORDER BY seq");
+    stmt.bind(1, git_dir).bind(2, seq);
+    return read_all(stmt);
+}
+
+std::optional<RecordedPush> PushQueue::find(std::int64_t seq) {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_columns + " FROM pushes WHERE seq = ?");
+    stmt.bind(1, seq);
+    if (!stmt.step()) {
+        return std::nullopt;
+    }
+    return read_push(stmt);
+}
+
+void PushQueue::mark_derived(std::int64_t seq, const std::string& notes, const Transaction&) {
+    auto stmt = m_db.prepare("UPDATE pushes SET state = 'derived', attempts = attempts + 1, "
+                             "last_error = '', notes = ? WHERE seq = ?");
+    stmt.bind(1, notes).bind(2, seq).run();
+}
+
+void PushQueue::mark_failed(std::int64_t seq, const std::string& error, std::int64_t max_attempts) {
+    auto stmt = m_db.prepare(
+        "UPDATE pushes SET attempts = attempts + 1, last_error = ?, "
+        "state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE state END WHERE seq = ?");
+    stmt.bind(1, error).bind(2, max_attempts).bind(3, seq).run();
+}
+
+void PushQueue::prune() {
+    m_db.exec(R"sql(
+        DELETE FROM pushes WHERE state = 'derived' AND NOT EXISTS (
+            SELECT 1 FROM pushes AS earlier
+            WHERE earlier.git_dir = pushes.git_dir AND earlier.seq < pushes.seq
+              AND earlier.state = 'waiting'))sql");
+}
+
+PushCounts PushQueue::counts() {
+    auto stmt = m_db.prepare("SELECT SUM(state = 'waiting'), SUM(state = 'failed') FROM pushes");
+    PushCounts counts;
+    if (stmt.step()) {
+        counts.waiting = stmt.integer(0);
+        counts.failed = stmt.integer(1);
+    }
+    return counts;
+}
+
+} // namespace outbox

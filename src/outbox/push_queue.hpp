@@ -1,0 +1,72 @@
+#pragma once
+
+#include "model/time.hpp"
+#include "outbox/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace outbox {
+
+// Where a recorded push is in its life.
+enum class PushState { waiting, derived, failed };
+
+// A push as the post-receive hook recorded it, before its events exist.
+struct RecordedPush {
+    std::int64_t seq = 0;
+    // The repository, absolute.
+    std::string git_dir;
+    // The hook's input lines for branches and tags, "<old> <new> <ref>\n" each.
+    std::string updates;
+    model::UnixSeconds pushed_at = 0;
+    // Who pushed, when the server said; for logs only.
+    std::string pusher;
+    PushState state = PushState::waiting;
+    std::int64_t attempts = 0;
+    std::string last_error;
+    // What derivation noticed (a moved release tag), one per line.
+    std::string notes;
+};
+
+// How many recorded pushes are in each state.
+struct PushCounts {
+    std::int64_t waiting = 0;
+    std::int64_t failed = 0;
+};
+
+// The pushes the post-receive hook recorded, in the outbox beside the
+// events: a hook only writes the push down (one durable insert, no libgit2),
+// and whoever delivers derives its events later in a process of its own.
+// Derived pushes are kept while an earlier push of the same repository still
+// waits, since deriving that one needs to undo what came after it.
+class PushQueue {
+public:
+    // Use the outbox's database, creating the table on first use.
+    explicit PushQueue(Database& db);
+
+    // Record a push durably; return its sequence number.
+    std::int64_t record(const RecordedPush& push);
+    // Return the pushes still waiting to be derived, oldest first.
+    std::vector<RecordedPush> waiting();
+    // Return the pushes parked as failed, oldest first.
+    std::vector<RecordedPush> failed();
+    // Return every kept push of `git_dir` recorded after `seq`, oldest first.
+    std::vector<RecordedPush> later(const std::string& git_dir, std::int64_t seq);
+    // Return the push with this sequence number, if it is kept.
+    std::optional<RecordedPush> find(std::int64_t seq);
+    // Mark a push derived, inside the caller's transaction (with its events).
+    void mark_derived(std::int64_t seq, const std::string& notes, const Transaction& tx);
+    // Count a failed attempt; after `max_attempts` the push is parked as failed.
+    void mark_failed(std::int64_t seq, const std::string& error, std::int64_t max_attempts);
+    // Forget derived pushes that no waiting push still needs.
+    void prune();
+    // Return how many pushes wait and how many failed.
+    PushCounts counts();
+
+private:
+    Database& m_db;
+};
+
+} // namespace outbox

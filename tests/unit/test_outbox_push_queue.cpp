@@ -1,0 +1,110 @@
+#include "outbox/outbox.hpp"
+#include "outbox/push_queue.hpp"
+#include "temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+outbox::RecordedPush push_to(const std::string& git_dir, const std::string& ref) {
+    outbox::RecordedPush push;
+    push.git_dir = git_dir;
+    push.updates = std::string(40, '0') + " " + std::string(40, 'a') + " " + ref + "\n";
+    push.pushed_at = 1700000000;
+    push.pusher = "ada";
+    return push;
+}
+
+std::vector<std::int64_t> seqs(const std::vector<outbox::RecordedPush>& pushes) {
+    std::vector<std::int64_t> out;
+    for (const auto& push : pushes) {
+        out.push_back(push.seq);
+    }
+    return out;
+}
+
+// A fresh outbox and its push queue.
+struct Fixture {
+    test_support::TempDir scratch;
+    outbox::Outbox box = outbox::Outbox::open(scratch.path() / "o.db").value();
+    outbox::PushQueue queue{box.database()};
+
+    std::int64_t record(const std::string& git_dir, const std::string& ref) {
+        return queue.record(push_to(git_dir, ref));
+    }
+
+    void derive(std::int64_t seq) {
+        outbox::Transaction tx(box.database());
+        queue.mark_derived(seq, "", tx);
+        tx.commit();
+    }
+};
+
+} // namespace
+
+TEST_SUITE("outbox::PushQueue") {
+    TEST_CASE_FIXTURE(Fixture, "a recorded push is kept whole and waits, oldest first") {
+        const auto a = record("/srv/a.git", "refs/heads/main");
+        const auto b = record("/srv/b.git", "refs/tags/v1.0.0");
+        CHECK(a < b);
+        CHECK(seqs(queue.waiting()) == std::vector{a, b});
+        const auto found = queue.find(b).value();
+        CHECK(found.git_dir == "/srv/b.git");
+        CHECK(found.updates == push_to("", "refs/tags/v1.0.0").updates);
+        CHECK(found.pushed_at == 1700000000);
+        CHECK(found.pusher == "ada");
+        CHECK(found.state == outbox::PushState::waiting);
+        CHECK(queue.counts().waiting == 2);
+    }
+
+    TEST_CASE("the table survives reopening, and an old outbox gets it") {
+        test_support::TempDir s;
+        {
+            auto box = outbox::Outbox::open(s.path() / "o.db").value();
+            outbox::PushQueue(box.database()).record(push_to("/srv/a.git", "refs/heads/main"));
+        }
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        CHECK(outbox::PushQueue(box.database()).waiting().size() == 1);
+    }
+
+    TEST_CASE_FIXTURE(Fixture, "later() lists the kept pushes of one repository after a push") {
+        const auto a1 = record("/srv/a.git", "refs/heads/main");
+        const auto b1 = record("/srv/b.git", "refs/heads/main");
+        const auto a2 = record("/srv/a.git", "refs/heads/x");
+        const auto a3 = record("/srv/a.git", "refs/heads/y");
+        derive(a2);
+        CHECK(seqs(queue.later("/srv/a.git", a1)) == std::vector{a2, a3});
+        CHECK(seqs(queue.later("/srv/a.git", a2)) == std::vector{a3});
+        CHECK(queue.later("/srv/b.git", b1).empty());
+    }
+
+    TEST_CASE_FIXTURE(Fixture, "a push that keeps failing is parked as failed with its reason") {
+        const auto a = record("/srv/a.git", "refs/heads/main");
+        queue.mark_failed(a, "first", 3);
+        queue.mark_failed(a, "second", 3);
+        CHECK(queue.find(a)->state == outbox::PushState::waiting);
+        CHECK(queue.find(a)->attempts == 2);
+        queue.mark_failed(a, "third", 3);
+        CHECK(queue.find(a)->state == outbox::PushState::failed);
+        CHECK(queue.waiting().empty());
+        CHECK(queue.counts().failed == 1);
+        REQUIRE(queue.failed().size() == 1);
+        CHECK(queue.failed()[0].last_error == "third");
+    }
+
+    TEST_CASE_FIXTURE(Fixture, "derived pushes are kept exactly while an earlier one waits") {
+        const auto a1 = record("/srv/a.git", "refs/heads/main");
+        const auto b1 = record("/srv/b.git", "refs/heads/main");
+        const auto a2 = record("/srv/a.git", "refs/heads/x");
+        derive(b1);
+        derive(a2);
+        queue.prune();
+        // a2 is still needed to derive a1 (it must be undone); b1 is not.
+        CHECK(!queue.find(b1).has_value());
+        CHECK(queue.find(a2).has_value());
+        derive(a1);
+        queue.prune();
+        CHECK(!queue.find(a1).has_value());
+        CHECK(!queue.find(a2).has_value());
+    }
+}
