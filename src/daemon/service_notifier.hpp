@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace watch {
@@ -31,6 +32,10 @@ private:
     // Send one message to systemd (nothing when not started by it).
     void send(const std::string& message);
 
+    // sd_notify and sd_watchdog_enabled from libsystemd, loaded only when
+    // systemd started us (NOTIFY_SOCKET is set); null otherwise.
+    int (*m_notify)(int, const char*) = nullptr;
+    int (*m_watchdog_enabled)(int, std::uint64_t*) = nullptr;
     std::chrono::microseconds m_watchdog{0};
     Clock::time_point m_last_ping = Clock::now();
     std::string m_status;
