@@ -32,7 +32,9 @@ scratch=$(mktemp -d /tmp/pulse-hook-bench.XXXXXX)
 server_pid=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-    [ "${KEEP:-0}" = 1 ] && echo "kept $scratch" || rm -rf "$scratch"
+    # A background process may still be writing its log there: retry once.
+    [ "${KEEP:-0}" = 1 ] && echo "kept $scratch" ||
+        rm -rf "$scratch" 2>/dev/null || { sleep 2; rm -rf "$scratch"; }
 }
 trap cleanup EXIT INT TERM
 
@@ -236,9 +238,12 @@ for name in hook plain; do
 done
 set -- $(bench_pushes 1)
 report "  with commit-graph, 1:" "$1" "$2" ms
+added_graph_1=$(($1 - $2))
 set -- $(bench_pushes 10)
 report "  with commit-graph, 10:" "$1" "$2" ms
+added_graph_10=$(($1 - $2))
 bench_hook_alone
+wait_for_derivation
 sleep 1
 queued=$("$agent" outbox | awk '/^queued:/ { print $2 }')
 delivered=$("$agent" outbox | awk '/^delivered:/ { print $2 }')
