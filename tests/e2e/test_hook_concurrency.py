@@ -7,7 +7,7 @@ import time
 
 from agent_env import aimed_env, delivered_ids
 from conftest import git, outbox_rows
-from test_hook_support import Server, commits, deployments, push
+from test_hook_support import Server, commits, deployments, push, wait_for_derivation
 
 PUSHES = 20
 
@@ -34,6 +34,7 @@ def test_twenty_simultaneous_pushes_record_and_deliver_every_event_once(agent, e
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
         assert "error" not in err
+    wait_for_derivation(aimed)
     rows = outbox_rows(agent, aimed)
     keys = [(row["type"], row["id"]) for row in rows]
     assert len(keys) == len(set(keys))
