@@ -100,6 +100,9 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
     if (!repo) {
         return std::unexpected(repo.error());
     }
+    // New changes are timed at first sight and a first-sight backfill by
+    // committer time, so no author times: a commit-graph answers the walks.
+    repo->set_walk_options({.progress = {}, .author_times = false});
     auto all_refs = repo->refs();
     if (!all_refs) {
         return std::unexpected(all_refs.error());
