@@ -2,6 +2,7 @@
 
 #include "daemon/ref_diff.hpp"
 #include "git/repository.hpp"
+#include "hook/push_derivation.hpp"
 
 #include <ctime>
 #include <spdlog/spdlog.h>
@@ -169,6 +170,8 @@ model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& contex
     if (!derived) {
         return std::unexpected(derived.error());
     }
+    derive::raise_deployment_times(derived->events,
+                                   hook::recorded_change_times(context.box, resolved->system));
     const auto result = commit(context, *derived, refs);
     spdlog::info("{}: {}: queued {}", m_path.string(), describe_updates(updates),
                  describe_events(*derived, result));

@@ -9,6 +9,7 @@
 #include "outbox/push_queue.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace hook {
 
@@ -103,6 +104,8 @@ std::string joined(const std::vector<std::string>& lines) {
 // Queue a derived push's events and mark it derived, in one transaction.
 void queue_derived(outbox::Outbox& box, outbox::PushQueue& queue, const outbox::RecordedPush& push,
                    DerivedPush& derived, DerivationReport& report) {
+    derive::raise_deployment_times(derived.derived.events,
+                                   recorded_change_times(box, derived.system));
     std::vector<model::Envelope> envelopes;
     envelopes.reserve(derived.derived.events.size());
     for (auto& event : derived.derived.events) {
@@ -141,6 +144,22 @@ void derive_one(const config::Settings& settings, outbox::Outbox& box, outbox::P
 }
 
 } // namespace
+
+derive::RecordedChangeTime recorded_change_times(outbox::Outbox& box, const std::string& system) {
+    return [&box, system](const std::string& id) -> std::optional<model::UnixSeconds> {
+        const auto record = box.find(system, "change", id);
+        if (!record) {
+            return std::nullopt;
+        }
+        const auto body = nlohmann::json::parse(record->body, nullptr, false);
+        if (!body.is_object() || !body.contains("time_created") ||
+            !body["time_created"].is_string()) {
+            return std::nullopt;
+        }
+        const auto time = model::parse_time(body["time_created"].get<std::string>());
+        return time ? std::optional(*time) : std::nullopt;
+    };
+}
 
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait) {

@@ -135,6 +135,21 @@ def test_a_tag_made_long_ago_never_precedes_the_changes_it_ships(agent, env, wor
     assert_timed_within(events(agent, env, "deployment")["v0.1.0"], start, end)
 
 
+def test_a_tag_pushed_after_its_changes_never_precedes_their_push(agent, env, workdir):
+    # The commits were pushed (and timed) first; the tag, made long ago on a
+    # laptop, comes in a later push: its time is raised to theirs.
+    server = Server(agent, env, workdir)
+    clone = server.clone()
+    commits(clone, 2)
+    git(clone, "tag", "-a", "-m", "old", "v0.2.0", env={"GIT_COMMITTER_DATE": "1600000000 +0000"})
+    push(clone, env, "origin", "main")
+    latest = max(unix(body["time_created"]) for body in events(agent, env, "change").values())
+    push(clone, env, "origin", "v0.2.0")
+    body = events(agent, env, "deployment")["v0.2.0"]
+    assert set(body["changes"]) == server.rev_list("v0.2.0")
+    assert unix(body["time_created"]) == latest
+
+
 def test_nested_annotated_tag_is_a_release_timed_by_the_outer_tag(agent, env, workdir):
     server = Server(agent, env, workdir)
     clone = server.clone()

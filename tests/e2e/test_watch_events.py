@@ -220,3 +220,24 @@ def test_config_entries_and_git_config_choose_system_and_strategy(agent, env, wo
                            ("billing-api", "change", api_change)])
     deployment = [r.json for r in server.delivered if r.json["$type"] == "deployment"][0]
     assert deployment["changes"] == [shipped]
+
+
+def test_a_tag_seen_after_its_changes_never_precedes_them(agent, env, workdir, server):
+    # The commits are seen (and timed) by one poll; the tag, made long ago,
+    # by a later one: its deployment is raised to the changes' time.
+    mirror, clone = mirror_and_clone(workdir, pushed=1)
+    watcher, _ = start_watching(agent, env, workdir, server.url, mirror)
+    try:
+        commits(clone, 2)
+        git(clone, "tag", "-a", "-m", "old", "v0.3.0",
+            env={"GIT_COMMITTER_DATE": "1600000000 +0000"})
+        push(clone, "main")
+        watcher.wait_for_log("queued 2 changes")
+        push(clone, "v0.3.0")
+        wait_delivered(server, 2 + 1)
+    finally:
+        watcher.ensure_stopped()
+    bodies = bodies_by_id(server)
+    changes = [bodies[c]["time_created"] for c in bodies["v0.3.0"]["changes"] if c in bodies]
+    assert len(changes) == 2
+    assert unix(bodies["v0.3.0"]["time_created"]) == max(unix(t) for t in changes)
