@@ -190,10 +190,9 @@ void print_notes(const RepositoryRun& run) {
     }
 }
 
-// Queue a repository's events (moved out of `run`) in one transaction, in
-// batches so progress can be shown.
+// Queue a repository's events (moved out of `run`) in one transaction,
+// showing progress.
 outbox::EnqueueResult queue_events(outbox::Outbox& box, RepositoryRun& run, Progress& progress) {
-    constexpr std::size_t k_batch = 8192;
     std::vector<model::Envelope> envelopes;
     envelopes.reserve(run.derived.events.size());
     for (auto& event : run.derived.events) {
@@ -201,21 +200,14 @@ outbox::EnqueueResult queue_events(outbox::Outbox& box, RepositoryRun& run, Prog
     }
     run.derived.events.clear();
     progress.phase("queueing events", envelopes.size());
-    outbox::EnqueueResult total;
     // SQLite's default 2 MB page cache spills a 100k-event transaction to the
     // WAL page by page, again and again; 16 MB halves the system time.
     box.database().exec("PRAGMA cache_size = -16384");
     outbox::Transaction transaction(box.database());
-    for (std::size_t begin = 0; begin < envelopes.size(); begin += k_batch) {
-        const auto batch =
-            std::span(envelopes).subspan(begin, std::min(k_batch, envelopes.size() - begin));
-        const auto result = box.enqueue(batch, transaction);
-        total.queued += result.queued;
-        total.duplicates += result.duplicates;
-        progress.update(begin + batch.size());
-    }
+    const auto result = box.enqueue(envelopes, transaction,
+                                    [&progress](std::size_t done) { progress.update(done); });
     transaction.commit();
-    return total;
+    return result;
 }
 
 // Deliver what is due when an API key is set; return the exit code it earns.

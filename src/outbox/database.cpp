@@ -13,6 +13,18 @@ namespace {
     throw model::Failure("outbox: " + std::string(context) + ": " + sqlite3_errmsg(db));
 }
 
+// Run statements; return SQLite's (extended) result code and, on failure,
+// its message in `error`.
+int exec_sql(sqlite3* db, std::string_view sql, std::string& error) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        error = message ? message : sqlite3_errmsg(db);
+    }
+    sqlite3_free(message);
+    return rc;
+}
+
 } // namespace
 
 void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const {
@@ -105,13 +117,22 @@ Database::Database(const std::filesystem::path& path) {
 }
 
 void Database::exec(std::string_view sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(m_db.get(), std::string(sql).c_str(), nullptr, nullptr, &message) !=
-        SQLITE_OK) {
-        std::string text = message ? message : sqlite3_errmsg(m_db.get());
-        sqlite3_free(message);
-        throw model::Failure("outbox: " + text);
+    std::string error;
+    if (exec_sql(m_db.get(), sql, error) != SQLITE_OK) {
+        throw model::Failure("outbox: " + error);
     }
+}
+
+bool Database::exec_if_unique(std::string_view sql) {
+    std::string error;
+    const int rc = exec_sql(m_db.get(), sql, error);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        return false;
+    }
+    if (rc != SQLITE_OK) {
+        throw model::Failure("outbox: " + error);
+    }
+    return true;
 }
 
 void Database::exec_patiently(std::string_view sql, std::chrono::milliseconds patience) {

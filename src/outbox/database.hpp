@@ -51,6 +51,9 @@ public:
 
     // Run one or more statements that return no rows.
     void exec(std::string_view sql);
+    // Run statements like exec(), but return false instead of throwing when
+    // they break a UNIQUE constraint.
+    bool exec_if_unique(std::string_view sql);
     // Run statements like exec(), retrying for up to `patience` while the
     // database is busy: for the few (switching to WAL) that SQLite never lets
     // wait on the busy timeout.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -43,6 +44,9 @@ struct EnqueueResult {
     std::vector<bool> inserted;
 };
 
+// Called now and then during a long enqueue with how many events are done.
+using EnqueueProgress = std::function<void(std::size_t done)>;
+
 // How many events are in each state.
 struct Counts {
     std::int64_t queued = 0;
@@ -66,7 +70,9 @@ public:
     EnqueueResult enqueue(std::span<const model::Envelope> events);
     // Queue events inside a transaction the caller holds on database(), so
     // they commit together with the caller's own writes (daemon snapshots).
-    EnqueueResult enqueue(std::span<const model::Envelope> events, const Transaction& tx);
+    // Thousands of events into an outbox holding fewer are loaded in bulk.
+    EnqueueResult enqueue(std::span<const model::Envelope> events, const Transaction& tx,
+                          const EnqueueProgress& progress = {});
 
     // Return up to `limit` queued events due at `now`, oldest first, never
     // passing an event of the same system that is still waiting.
@@ -100,6 +106,19 @@ public:
 private:
     Outbox(std::filesystem::path path, Database db);
     void migrate();
+    // Return whether the key is still the table constraint of old outboxes.
+    bool keyed_by_constraint();
+    // Insert events one by one, each skipped when its key is there already.
+    EnqueueResult insert_each(std::span<const model::Envelope> events,
+                              const EnqueueProgress& progress);
+    // Insert events with the indexes dropped and built again afterwards;
+    // nullopt when that does not pay or two events share a key.
+    std::optional<EnqueueResult> load_in_bulk(std::span<const model::Envelope> events,
+                                              const EnqueueProgress& progress);
+    // Return, event by event, whether its key is not in the outbox yet.
+    std::vector<bool> unseen(std::span<const model::Envelope> events);
+    // Drop the key and queue indexes (rebuilding an old outbox's table).
+    void drop_indexes();
     // Fold a WAL larger than k_wal_trim_size into the database and empty it,
     // unless another process is using the outbox right now.
     void trim_wal() noexcept;

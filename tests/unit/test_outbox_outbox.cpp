@@ -12,6 +12,65 @@ model::Envelope change(const std::string& system, const std::string& id) {
     return {system, "test", model::Change{id, 1602848432}};
 }
 
+// Enough changes (c0, c1, ...) of system "a" to be loaded in bulk.
+std::vector<model::Envelope> many_changes(std::size_t count, std::size_t first = 0) {
+    std::vector<model::Envelope> events;
+    for (auto i = first; i < first + count; ++i) {
+        events.push_back(change("a", "c" + std::to_string(i)));
+    }
+    return events;
+}
+
+// Queue events in one transaction the way a backfill does; return the result
+// and the last progress reported.
+std::pair<outbox::EnqueueResult, std::size_t> load(outbox::Outbox& box,
+                                                   std::span<const model::Envelope> events) {
+    outbox::Transaction tx(box.database());
+    std::size_t reported = 0;
+    auto result = box.enqueue(events, tx, [&reported](std::size_t done) { reported = done; });
+    tx.commit();
+    return {std::move(result), reported};
+}
+
+std::vector<std::string> index_names(outbox::Outbox& box) {
+    auto stmt = box.database().prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                                       "tbl_name = 'events' ORDER BY name");
+    std::vector<std::string> names;
+    while (stmt.step()) {
+        names.push_back(stmt.text(0));
+    }
+    return names;
+}
+
+// Return SQLite's schema cookie, which a bulk load's index rebuild changes.
+std::int64_t schema_version(outbox::Outbox& box) {
+    auto stmt = box.database().prepare("PRAGMA schema_version");
+    stmt.step();
+    return stmt.integer(0);
+}
+
+// Write an outbox as the first versions made it: the key a table constraint.
+void make_constrained_outbox(const std::filesystem::path& path) {
+    outbox::Database db(path);
+    db.exec(R"sql(
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY, system TEXT NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL,
+            environment TEXT NOT NULL, body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state = 'queued' OR state = 'delivered' OR state = 'rejected'),
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
+            last_status INTEGER, last_error TEXT NOT NULL DEFAULT '',
+            response TEXT NOT NULL DEFAULT '', queued_at INTEGER NOT NULL, delivered_at INTEGER,
+            UNIQUE (system, type, id));
+        CREATE INDEX events_queued ON events (system, seq) WHERE state = 'queued';
+        CREATE TABLE notes (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO events (system, type, id, environment, body, state, queued_at)
+        VALUES ('a', 'change', 'old1', 'test', '{}', 'delivered', 1),
+               ('a', 'change', 'old2', 'test', '{}', 'queued', 1);
+    )sql");
+}
+
 } // namespace
 
 TEST_SUITE("outbox::Outbox") {
@@ -139,6 +198,95 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(std::filesystem::exists(path.string() + "-shm"));
         first.enqueue(std::vector<model::Envelope>{change("a", "c2")});
         CHECK(second.list().size() == 2);
+    }
+
+    TEST_CASE("a bulk load queues thousands of events in order, each key once") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        const auto events = many_changes(5000);
+        const auto before = schema_version(box);
+        const auto [result, reported] = load(box, events);
+        CHECK(schema_version(box) != before);
+        CHECK(result.queued == 5000);
+        CHECK(result.duplicates == 0);
+        CHECK(result.inserted == std::vector<bool>(5000, true));
+        CHECK(reported == 5000);
+        const auto records = box.list();
+        REQUIRE(records.size() == 5000);
+        CHECK(records.front().id == "c0");
+        CHECK(records.back().id == "c4999");
+        CHECK(records.back().body == model::to_json(events.back().event));
+        CHECK(index_names(box) == std::vector<std::string>{"events_key", "events_queued"});
+        // Loaded again, in bulk or not, nothing is new.
+        CHECK(load(box, events).first.duplicates == 5000);
+        CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "c7")}).duplicates == 1);
+        CHECK(box.due(model::now(), 1).at(0).id == "c0");
+    }
+
+    TEST_CASE("a bulk load skips the keys the outbox holds") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        box.enqueue(many_changes(100, 4950));
+        const auto before = schema_version(box);
+        const auto [result, reported] = load(box, many_changes(5000));
+        CHECK(schema_version(box) != before); // loaded in bulk: indexes built anew
+        CHECK(result.queued == 4950);
+        CHECK(result.duplicates == 50);
+        CHECK(result.inserted[4949]);
+        CHECK_FALSE(result.inserted[4950]);
+        CHECK(reported == 5000);
+        const auto records = box.list();
+        REQUIRE(records.size() == 5050);
+        CHECK(records[100].id == "c0");
+        CHECK(index_names(box) == std::vector<std::string>{"events_key", "events_queued"});
+    }
+
+    TEST_CASE("a bulk load repeating a key, or into a fuller outbox, inserts one by one") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        auto events = many_changes(5000);
+        events.push_back(change("a", "c3"));
+        auto before = schema_version(box);
+        auto [result, reported] = load(box, events);
+        CHECK(schema_version(box) == before);
+        CHECK(result.queued == 5000);
+        CHECK(result.duplicates == 1);
+        CHECK_FALSE(result.inserted.back());
+        CHECK(reported == events.size());
+        CHECK(box.list().size() == 5000);
+        before = schema_version(box);
+        CHECK(load(box, many_changes(4500, 5000)).first.queued == 4500);
+        CHECK(schema_version(box) == before);
+        CHECK(box.list().back().id == "c9499");
+    }
+
+    TEST_CASE("an outbox keyed by a table constraint works and its first bulk load rebuilds it") {
+        test_support::TempDir s;
+        const auto path = s.path() / "o.db";
+        make_constrained_outbox(path);
+        auto box = outbox::Outbox::open(path).value();
+        CHECK(index_names(box) ==
+              std::vector<std::string>{"events_queued", "sqlite_autoindex_events_1"});
+        CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "old1")}).duplicates == 1);
+        CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "new")}).queued == 1);
+        auto events = many_changes(5000);
+        events.push_back(change("a", "old2"));
+        const auto [result, reported] = load(box, events);
+        CHECK(result.queued == 5000);
+        CHECK(result.duplicates == 1);
+        CHECK(index_names(box) == std::vector<std::string>{"events_key", "events_queued"});
+        const auto records = box.list();
+        REQUIRE(records.size() == 5003);
+        CHECK(records[0].id == "old1");
+        CHECK(records[0].seq == 1);
+        CHECK(records[0].state == outbox::State::delivered);
+        CHECK(records[2].id == "new");
+        CHECK(records[3].id == "c0");
+        CHECK(box.due(model::now(), 1).at(0).id == "old2");
+        CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "c9")}).duplicates == 1);
+        // Reopened, it stays as it is now.
+        auto again = outbox::Outbox::open(path).value();
+        CHECK(index_names(again) == std::vector<std::string>{"events_key", "events_queued"});
     }
 
     TEST_CASE("an outbox in an unwritable place is a clear error") {
