@@ -55,6 +55,14 @@ Statement& Statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::bind_view(int index, std::string_view value) {
+    if (sqlite3_bind_text(m_stmt.get(), index, value.data(), static_cast<int>(value.size()),
+                          SQLITE_STATIC) != SQLITE_OK) {
+        throw_sqlite(m_db, "binding value");
+    }
+    return *this;
+}
+
 Statement& Statement::bind(int index, std::nullopt_t) {
     if (sqlite3_bind_null(m_stmt.get(), index) != SQLITE_OK) {
         throw_sqlite(m_db, "binding value");

@@ -22,6 +22,8 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view value);
     Statement& bind(int index, std::nullopt_t);
+    // Bind text without copying it: it must stay unchanged until reset().
+    Statement& bind_view(int index, std::string_view value);
 
     // Step once; true while a row is available.
     bool step();
