@@ -190,6 +190,7 @@ model::Expected<Derived> backfill(const git::RefSnapshot& refs, History& history
         emitter.ship(shipment);
     }
     emitter.rest();
+    out.history = std::move(*graph);
     return out;
 }
 

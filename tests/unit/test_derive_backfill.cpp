@@ -150,6 +150,10 @@ TEST_SUITE("derive::backfill") {
         CHECK(events.deployment_order == std::vector<std::string>{"v1.0.0"});
         CHECK_FALSE(events.changes.contains(rc));
         CHECK(events.changes == repo.rev_list("main"));
+        // The walked history is handed over, for the caller to drop.
+        CHECK(derived->history.commits.size() == derived->summary.commits);
+        CHECK(derived->history.commits.size() == events.changes.size());
+        CHECK_FALSE(derived->history.index.contains(rc));
     }
 
     TEST_CASE("a custom pattern, with non-ASCII names") {
