@@ -202,21 +202,16 @@ void print_notes(const RepositoryRun& run) {
     }
 }
 
-// Queue a repository's events (moved out of `run`) in one transaction,
-// showing progress.
-outbox::EnqueueResult queue_events(outbox::Outbox& box, RepositoryRun& run, Progress& progress) {
-    std::vector<model::Envelope> envelopes;
-    envelopes.reserve(run.derived.events.size());
-    for (auto& event : run.derived.events) {
-        envelopes.push_back(model::Envelope{run.system, "git-backfill", std::move(event)});
-    }
-    run.derived.events.clear();
-    progress.phase("queueing events", envelopes.size());
+// Queue a repository's events in one transaction, showing progress.
+outbox::EnqueueResult queue_events(outbox::Outbox& box, const RepositoryRun& run,
+                                   Progress& progress) {
+    const auto& events = run.derived.events;
+    progress.phase("queueing events", events.size());
     // SQLite's default 2 MB page cache spills a 100k-event transaction to the
     // WAL page by page, again and again; 16 MB halves the system time.
     box.database().exec("PRAGMA cache_size = -16384");
     outbox::Transaction transaction(box.database());
-    const auto result = box.enqueue(envelopes, transaction,
+    const auto result = box.enqueue(run.system, "git-backfill", events, transaction,
                                     [&progress](std::size_t done) { progress.update(done); });
     transaction.commit();
     return result;

@@ -11,6 +11,33 @@
 
 namespace outbox {
 
+// The events of one enqueue, each with the system it goes to and the
+// environment that sent it: envelopes, or events that share both.
+class Outbox::Rows {
+public:
+    explicit Rows(std::span<const model::Envelope> envelopes) : m_envelopes(envelopes) {}
+    Rows(std::string_view system, std::string_view environment,
+         std::span<const model::Event> events)
+        : m_system(system), m_environment(environment), m_events(events) {}
+
+    std::size_t size() const { return m_envelopes.empty() ? m_events.size() : m_envelopes.size(); }
+    const model::Event& event(std::size_t i) const {
+        return m_envelopes.empty() ? m_events[i] : m_envelopes[i].event;
+    }
+    std::string_view system(std::size_t i) const {
+        return m_envelopes.empty() ? m_system : m_envelopes[i].system;
+    }
+    std::string_view environment(std::size_t i) const {
+        return m_envelopes.empty() ? m_environment : m_envelopes[i].environment;
+    }
+
+private:
+    std::span<const model::Envelope> m_envelopes;
+    std::string_view m_system;
+    std::string_view m_environment;
+    std::span<const model::Event> m_events;
+};
+
 namespace {
 
 constexpr const char* k_events_table = R"sql(
@@ -102,23 +129,23 @@ Record read_record(const Statement& stmt) {
 constexpr const char* k_insert =
     "INSERT INTO events (system, type, id, environment, body, queued_at) VALUES (?, ?, ?, ?, ?, ?)";
 
-// Bind an event's row to `insert`, without copying: the envelope and the
-// body must outlive the insert's run().
-Statement& bind_event(Statement& insert, const model::Envelope& envelope, std::string_view body,
-                      model::UnixSeconds now) {
-    return insert.bind_view(1, envelope.system)
-        .bind_view(2, model::type_name(model::type_of(envelope.event)))
-        .bind_view(3, model::id_of(envelope.event))
-        .bind_view(4, envelope.environment)
+// Bind an event's row to `insert`, without copying: the rows and the body
+// must outlive the insert's run().
+Statement& bind_event(Statement& insert, const Outbox::Rows& rows, std::size_t i,
+                      std::string_view body, model::UnixSeconds now) {
+    return insert.bind_view(1, rows.system(i))
+        .bind_view(2, model::type_name(model::type_of(rows.event(i))))
+        .bind_view(3, model::id_of(rows.event(i)))
+        .bind_view(4, rows.environment(i))
         .bind_view(5, body)
         .bind(6, now);
 }
 
-std::vector<std::string> bodies_of(std::span<const model::Envelope> events) {
+std::vector<std::string> bodies_of(const Outbox::Rows& rows, std::size_t begin, std::size_t end) {
     std::vector<std::string> bodies;
-    bodies.reserve(events.size());
-    for (const auto& envelope : events) {
-        bodies.push_back(model::to_json(envelope.event));
+    bodies.reserve(end - begin);
+    for (auto i = begin; i < end; ++i) {
+        bodies.push_back(model::to_json(rows.event(i)));
     }
     return bodies;
 }
@@ -127,13 +154,12 @@ std::vector<std::string> bodies_of(std::span<const model::Envelope> events) {
 // ahead of the thread that inserts them, so that the two overlap.
 class BodiesAhead {
 public:
-    explicit BodiesAhead(std::span<const model::Envelope> events)
-        : m_events(events), m_next(serialize(0)) {}
+    explicit BodiesAhead(const Outbox::Rows& rows) : m_rows(rows), m_next(serialize(0)) {}
 
     // Return the bodies of the chunk starting at `begin`, in turn.
     std::vector<std::string> take(std::size_t begin) {
         auto bodies = m_next.get();
-        if (begin + k_chunk < m_events.size()) {
+        if (begin + k_chunk < m_rows.size()) {
             m_next = serialize(begin + k_chunk);
         }
         return bodies;
@@ -143,12 +169,12 @@ public:
 
 private:
     std::future<std::vector<std::string>> serialize(std::size_t begin) const {
-        const auto first = std::min(begin, m_events.size());
-        return std::async(std::launch::async, bodies_of,
-                          m_events.subspan(first, std::min(k_chunk, m_events.size() - first)));
+        const auto first = std::min(begin, m_rows.size());
+        return std::async(std::launch::async, bodies_of, std::cref(m_rows), first,
+                          std::min(first + k_chunk, m_rows.size()));
     }
 
-    std::span<const model::Envelope> m_events;
+    const Outbox::Rows& m_rows;
     std::future<std::vector<std::string>> m_next;
 };
 
@@ -282,43 +308,52 @@ EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events) {
 
 EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events, const Transaction&,
                               const EnqueueProgress& progress) {
-    if (events.size() >= k_bulk_minimum) {
-        if (auto result = load_in_bulk(events, progress)) {
+    return queue_rows(Rows(events), progress);
+}
+
+EnqueueResult Outbox::enqueue(std::string_view system, std::string_view environment,
+                              std::span<const model::Event> events, const Transaction&,
+                              const EnqueueProgress& progress) {
+    return queue_rows(Rows(system, environment, events), progress);
+}
+
+EnqueueResult Outbox::queue_rows(const Rows& rows, const EnqueueProgress& progress) {
+    if (rows.size() >= k_bulk_minimum) {
+        if (auto result = load_in_bulk(rows, progress)) {
             return std::move(*result);
         }
     }
-    return insert_each(events, progress);
+    return insert_each(rows, progress);
 }
 
-EnqueueResult Outbox::insert_each(std::span<const model::Envelope> events,
-                                  const EnqueueProgress& progress) {
+EnqueueResult Outbox::insert_each(const Rows& rows, const EnqueueProgress& progress) {
     auto insert =
         m_db.prepare(std::string(k_insert) + " ON CONFLICT (system, type, id) DO NOTHING");
     EnqueueResult result;
-    result.inserted.reserve(events.size());
+    result.inserted.reserve(rows.size());
     const auto now = model::now();
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const auto body = model::to_json(events[i].event);
-        bind_event(insert, events[i], body, now).run();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto body = model::to_json(rows.event(i));
+        bind_event(insert, rows, i, body, now).run();
         const bool inserted = m_db.changes() > 0;
         result.inserted.push_back(inserted);
         ++(inserted ? result.queued : result.duplicates);
-        report(progress, i + 1, events.size());
+        report(progress, i + 1, rows.size());
     }
     return result;
 }
 
-std::optional<EnqueueResult> Outbox::load_in_bulk(std::span<const model::Envelope> events,
+std::optional<EnqueueResult> Outbox::load_in_bulk(const Rows& rows,
                                                   const EnqueueProgress& progress) {
     const auto held = stored_bound(m_db);
-    if (held > events.size()) {
+    if (held > rows.size()) {
         return std::nullopt;
     }
     EnqueueResult result;
-    result.inserted = held == 0 ? std::vector<bool>(events.size(), true) : unseen(events);
+    result.inserted = held == 0 ? std::vector<bool>(rows.size(), true) : unseen(rows);
     result.queued =
         static_cast<std::size_t>(std::count(result.inserted.begin(), result.inserted.end(), true));
-    result.duplicates = events.size() - result.queued;
+    result.duplicates = rows.size() - result.queued;
     if (result.queued == 0) {
         return result;
     }
@@ -329,17 +364,17 @@ std::optional<EnqueueResult> Outbox::load_in_bulk(std::span<const model::Envelop
     drop_indexes();
     auto insert = m_db.prepare(k_insert);
     const auto now = model::now();
-    BodiesAhead ahead(events);
-    for (std::size_t begin = 0; begin < events.size(); begin += BodiesAhead::k_chunk) {
+    BodiesAhead ahead(rows);
+    for (std::size_t begin = 0; begin < rows.size(); begin += BodiesAhead::k_chunk) {
         const auto bodies = ahead.take(begin);
         for (std::size_t i = 0; i < bodies.size(); ++i) {
             if (result.inserted[begin + i]) {
-                bind_event(insert, events[begin + i], bodies[i], now).run();
+                bind_event(insert, rows, begin + i, bodies[i], now).run();
             }
         }
-        report(progress, begin + bodies.size(), events.size());
+        report(progress, begin + bodies.size(), rows.size());
     }
-    // Two events of the same key in `events` fail the unique index: the
+    // Two events of the same key in `rows` fail the unique index: the
     // savepoint forgets the load, and the events go in one by one instead.
     if (!m_db.exec_if_unique(k_indexes)) {
         m_db.exec("ROLLBACK TO bulk_load; RELEASE bulk_load");
@@ -349,14 +384,14 @@ std::optional<EnqueueResult> Outbox::load_in_bulk(std::span<const model::Envelop
     return result;
 }
 
-std::vector<bool> Outbox::unseen(std::span<const model::Envelope> events) {
+std::vector<bool> Outbox::unseen(const Rows& rows) {
     auto find = m_db.prepare("SELECT 1 FROM events WHERE id = ? AND type = ? AND system = ?");
     std::vector<bool> result;
-    result.reserve(events.size());
-    for (const auto& envelope : events) {
-        find.bind(1, model::id_of(envelope.event))
-            .bind(2, model::type_name(model::type_of(envelope.event)))
-            .bind(3, envelope.system);
+    result.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        find.bind(1, model::id_of(rows.event(i)))
+            .bind(2, model::type_name(model::type_of(rows.event(i))))
+            .bind(3, rows.system(i));
         result.push_back(!find.step());
         find.reset();
     }

@@ -60,6 +60,10 @@ struct Counts {
 // every event keyed by (system, type, id) and never queued twice.
 class Outbox {
 public:
+    // The events of one enqueue with their systems and environments
+    // (defined in outbox.cpp).
+    class Rows;
+
     // Open or create the outbox, creating its folder (0700) and file (0600).
     static model::Expected<Outbox> open(const std::filesystem::path& path);
     Outbox(Outbox&&) = default;
@@ -72,6 +76,11 @@ public:
     // they commit together with the caller's own writes (daemon snapshots).
     // Thousands of events into an outbox holding fewer are loaded in bulk.
     EnqueueResult enqueue(std::span<const model::Envelope> events, const Transaction& tx,
+                          const EnqueueProgress& progress = {});
+    // Queue events that all go to `system` from `environment` as the
+    // overload above does, without an envelope apiece (a backfill's 100k).
+    EnqueueResult enqueue(std::string_view system, std::string_view environment,
+                          std::span<const model::Event> events, const Transaction& tx,
                           const EnqueueProgress& progress = {});
 
     // Return up to `limit` queued events due at `now`, oldest first, never
@@ -108,15 +117,15 @@ private:
     void migrate();
     // Return whether the key is still the table constraint of old outboxes.
     bool keyed_by_constraint();
-    // Insert events one by one, each skipped when its key is there already.
-    EnqueueResult insert_each(std::span<const model::Envelope> events,
-                              const EnqueueProgress& progress);
-    // Insert events with the indexes dropped and built again afterwards;
-    // nullopt when that does not pay or two events share a key.
-    std::optional<EnqueueResult> load_in_bulk(std::span<const model::Envelope> events,
-                                              const EnqueueProgress& progress);
-    // Return, event by event, whether its key is not in the outbox yet.
-    std::vector<bool> unseen(std::span<const model::Envelope> events);
+    // Queue rows: in bulk when that pays, else one by one.
+    EnqueueResult queue_rows(const Rows& rows, const EnqueueProgress& progress);
+    // Insert rows one by one, each skipped when its key is there already.
+    EnqueueResult insert_each(const Rows& rows, const EnqueueProgress& progress);
+    // Insert rows with the indexes dropped and built again afterwards;
+    // nullopt when that does not pay or two rows share a key.
+    std::optional<EnqueueResult> load_in_bulk(const Rows& rows, const EnqueueProgress& progress);
+    // Return, row by row, whether its key is not in the outbox yet.
+    std::vector<bool> unseen(const Rows& rows);
     // Drop the key and queue indexes (rebuilding an old outbox's table).
     void drop_indexes();
     // Fold a WAL larger than k_wal_trim_size into the database and empty it,

@@ -223,6 +223,34 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(box.due(model::now(), 1).at(0).id == "c0");
     }
 
+    TEST_CASE("events of one system and environment are queued as their envelopes would be") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        std::vector<model::Event> events;
+        for (const auto& envelope : many_changes(5000)) {
+            events.push_back(envelope.event);
+        }
+        std::size_t reported = 0;
+        outbox::Transaction tx(box.database());
+        const auto result = box.enqueue("sys", "env", events, tx,
+                                        [&reported](std::size_t done) { reported = done; });
+        tx.commit();
+        CHECK(result.queued == 5000);
+        CHECK(reported == 5000);
+        const auto records = box.list();
+        REQUIRE(records.size() == 5000);
+        CHECK(records.back().system == "sys");
+        CHECK(records.back().environment == "env");
+        CHECK(records.back().body == model::to_json(events.back()));
+        // A few, one by one; the key counts the system.
+        const std::vector<model::Event> few = {events.front(), model::Change{"x", 1}};
+        outbox::Transaction again(box.database());
+        CHECK(box.enqueue("sys", "env", few, again).inserted == std::vector<bool>{false, true});
+        CHECK(box.enqueue("other", "env", few, again).queued == 2);
+        again.commit();
+        CHECK(box.find("other", "change", "c0").has_value());
+    }
+
     TEST_CASE("a bulk load skips the keys the outbox holds") {
         test_support::TempDir s;
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
