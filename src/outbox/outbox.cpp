@@ -285,12 +285,24 @@ void Outbox::migrate() {
     // exit cost them two more fsyncs, and a new WAL two more; the WAL now
     // stays, bounded by trim_wal().
     m_db.keep_wal_on_close();
+    if (schema_ready()) {
+        return;
+    }
     Transaction tx(m_db);
     m_db.exec(k_events_table);
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
     }
     tx.commit();
+}
+
+bool Outbox::schema_ready() {
+    auto stmt = m_db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                             "('events', 'notes', 'events_queued', 'events_key', ?)");
+    stmt.bind(1, k_constraint_index);
+    stmt.step();
+    // The two tables, the queue index and the key in either of its shapes.
+    return stmt.integer(0) == 4;
 }
 
 bool Outbox::keyed_by_constraint() {

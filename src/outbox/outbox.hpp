@@ -115,6 +115,10 @@ public:
 private:
     Outbox(std::filesystem::path path, Database db);
     void migrate();
+    // Return whether every table and index exists already: read without the
+    // write lock, so that opening an existing outbox (every hook, during a
+    // push) never waits for another writer.
+    bool schema_ready();
     // Return whether the key is still the table constraint of old outboxes.
     bool keyed_by_constraint();
     // Queue rows: in bulk when that pays, else one by one.

@@ -1,9 +1,12 @@
 #include "outbox/outbox.hpp"
 #include "temp_dir.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -315,6 +318,39 @@ TEST_SUITE("outbox::Outbox") {
         // Reopened, it stays as it is now.
         auto again = outbox::Outbox::open(path).value();
         CHECK(index_names(again) == std::vector<std::string>{"events_key", "events_queued"});
+    }
+
+    TEST_CASE("reopening an outbox takes no write lock, and restores a missing index") {
+        test_support::TempDir s;
+        const auto path = s.path() / "o.db";
+        outbox::Outbox::open(path).value().database().exec("DROP INDEX events_queued");
+        // Reopening puts the index back.
+        auto box = outbox::Outbox::open(path).value();
+        auto index = box.database().prepare(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_queued'");
+        CHECK(index.step());
+        // Another process writing right now does not hold up an open (a hook's).
+        std::atomic<bool> opened{false};
+        std::atomic<bool> locked{false};
+        std::atomic<bool> releasing{false};
+        std::thread writer([&] {
+            outbox::Database db(path);
+            outbox::Transaction tx(db);
+            locked = true;
+            for (int i = 0; i < 300 && !opened; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            releasing = true;
+        });
+        while (!locked) {
+            std::this_thread::yield();
+        }
+        const bool open = outbox::Outbox::open(path).has_value();
+        const bool waited_for_the_writer = releasing;
+        opened = true;
+        writer.join();
+        CHECK(open);
+        CHECK(!waited_for_the_writer);
     }
 
     TEST_CASE("an outbox in an unwritable place is a clear error") {
