@@ -11,9 +11,9 @@ import time
 
 from agent_env import aimed_env, delivered_ids, flush_until_drained
 from conftest import git, run
-from test_hook_support import (Server, change_ids, commit, commits, deployments, events,
-                               git_push, hook_log, unix, wait_for_derivation,
-                               waiting_pushes)
+from test_hook_support import (Server, background_processes, change_ids, commit, commits,
+                               deployments, events, git_push, hook_log, unix,
+                               wait_for_derivation, waiting_pushes)
 
 
 class HeldDerivation:
@@ -25,21 +25,6 @@ class HeldDerivation:
 
     def release(self):
         os.close(self.fd)
-
-
-def waiting_derivers(env):
-    """Pids of `pulse-agent hook deliver` processes of this test's outbox."""
-    pids = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmdline = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-            environ = open("/proc/%s/environ" % pid, "rb").read().split(b"\0")
-        except OSError:
-            continue
-        outbox = ("PULSE_OUTBOX=" + env["PULSE_OUTBOX"]).encode()
-        if cmdline[1:3] == [b"hook", b"deliver"] and outbox in environ:
-            pids.append(int(pid))
-    return pids
 
 
 def test_a_commit_moved_to_another_branch_before_derivation_is_still_new(agent, env, workdir):
@@ -87,10 +72,10 @@ def push_and_kill_its_deriver(agent, env, workdir):
     commits(clone, 2)
     git_push(clone, env, "origin", "main")
     deadline = time.time() + 10
-    while not waiting_derivers(env):
+    while not background_processes(env):
         assert time.time() < deadline, "no background process was started"
         time.sleep(0.02)
-    for pid in waiting_derivers(env):
+    for pid in background_processes(env):
         os.kill(pid, signal.SIGKILL)
     held.release()
     assert waiting_pushes(env) == 1

@@ -75,11 +75,27 @@ def waiting_pushes(env):
     raise AssertionError("no 'recorded pushes' line in: " + result.stdout)
 
 
+def background_processes(env):
+    """Pids of the `pulse-agent hook deliver` processes of this test's outbox."""
+    pids = []
+    outbox = ("PULSE_OUTBOX=" + env["PULSE_OUTBOX"]).encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+            environ = open("/proc/%s/environ" % pid, "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if cmdline[1:3] == [b"hook", b"deliver"] and outbox in environ:
+            pids.append(int(pid))
+    return pids
+
+
 def wait_for_derivation(env, timeout=20):
-    """Wait until the background process the hook started has derived every
-    recorded push (the push itself only writes it down)."""
+    """Wait until the background processes the hooks started have derived
+    every recorded push (the push itself only writes it down) and finished
+    (written their log, delivered or given up for now)."""
     deadline = time.time() + timeout
-    while (waiting_pushes(env) or 0) > 0:
+    while (waiting_pushes(env) or 0) > 0 or background_processes(env):
         assert time.time() < deadline, "recorded pushes were not derived in %ds" % timeout
         time.sleep(0.05)
 
