@@ -5,6 +5,7 @@
 #include "cli/progress.hpp"
 #include "cli/repository_settings.hpp"
 #include "daemon/repository_patterns.hpp"
+#include "outbox/first_load.hpp"
 
 #include <cstdio>
 #include <future>
@@ -217,6 +218,17 @@ outbox::EnqueueResult queue_events(outbox::Outbox& box, const RepositoryRun& run
     return result;
 }
 
+// When the outbox does not exist yet, create it holding the repository's
+// events, written once and synced once (outbox/first_load.hpp); nothing when
+// it exists.
+std::optional<outbox::EnqueueResult> create_outbox(const config::Settings& settings,
+                                                   const RepositoryRun& run, Progress& progress) {
+    progress.phase("queueing events", run.derived.events.size());
+    return outbox::create_with_events(settings.outbox, run.system, "git-backfill",
+                                      run.derived.events,
+                                      [&progress](std::size_t done) { progress.update(done); });
+}
+
 // Deliver what is due when an API key is set; return the exit code it earns.
 int deliver(const config::Settings& settings, outbox::Outbox& box, std::size_t queued) {
     if (!settings.api_key) {
@@ -293,10 +305,12 @@ int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
                 std::cerr << summary_line(run, "dry run, nothing queued") << "\n";
                 continue;
             }
+            std::optional<outbox::EnqueueResult> created;
             if (!box) {
+                created = create_outbox(settings, run, progress);
                 box.emplace(open_outbox(settings));
             }
-            const auto result = queue_events(*box, run, progress);
+            const auto result = created ? *created : queue_events(*box, run, progress);
             progress.clear();
             queued += result.queued;
             std::cerr << summary_line(run, std::to_string(result.queued) + " new, " +

@@ -285,15 +285,29 @@ void Outbox::migrate() {
     // exit cost them two more fsyncs, and a new WAL two more; the WAL now
     // stays, bounded by trim_wal().
     m_db.keep_wal_on_close();
-    if (schema_ready()) {
-        return;
+    if (!schema_ready()) {
+        create_schema();
     }
+}
+
+void Outbox::create_schema() {
     Transaction tx(m_db);
     m_db.exec(k_events_table);
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
     }
     tx.commit();
+}
+
+Outbox Outbox::open_unpublished(const std::filesystem::path& path) {
+    Outbox outbox(path, Database(path));
+    outbox.m_db.exec("PRAGMA page_size = 16384");
+    // The journal stays in memory: a bulk load may still roll back a
+    // savepoint, but a crash only leaves a temporary file nobody uses.
+    outbox.m_db.exec("PRAGMA journal_mode = MEMORY");
+    outbox.m_db.exec("PRAGMA synchronous = OFF");
+    outbox.create_schema();
+    return outbox;
 }
 
 bool Outbox::schema_ready() {

@@ -66,6 +66,9 @@ public:
 
     // Open or create the outbox, creating its folder (0700) and file (0600).
     static model::Expected<Outbox> open(const std::filesystem::path& path);
+    // Open a new outbox file no other process can see yet (a first load's
+    // temporary file, see first_load.hpp): no journal on disk, no fsync.
+    static Outbox open_unpublished(const std::filesystem::path& path);
     Outbox(Outbox&&) = default;
     // Close the outbox, emptying the WAL into the database when it has grown.
     ~Outbox();
@@ -115,6 +118,8 @@ public:
 private:
     Outbox(std::filesystem::path path, Database db);
     void migrate();
+    // Create the tables and indexes that are missing, in one transaction.
+    void create_schema();
     // Return whether every table and index exists already: read without the
     // write lock, so that opening an existing outbox (every hook, during a
     // push) never waits for another writer.
