@@ -2,6 +2,7 @@
 
 #include "model/error.hpp"
 
+#include <cstdint>
 #include <sqlite3.h>
 #include <thread>
 
@@ -153,6 +154,22 @@ void Database::exec_patiently(std::string_view sql, std::chrono::milliseconds pa
     }
     if (rc != SQLITE_OK) {
         throw_sqlite(m_db.get(), text);
+    }
+}
+
+void Database::wait_busy_briefly(std::chrono::milliseconds patience) {
+    // The number of retries travels in the handler's pointer argument, so
+    // the handler refers to nothing that a move of this object could leave.
+    const auto retry = [](void* limit, int attempts) -> int {
+        if (attempts >= static_cast<int>(reinterpret_cast<std::intptr_t>(limit))) {
+            return 0;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return 1;
+    };
+    void* limit = reinterpret_cast<void*>(static_cast<std::intptr_t>(patience.count()));
+    if (sqlite3_busy_handler(m_db.get(), retry, limit) != SQLITE_OK) {
+        throw_sqlite(m_db.get(), "setting the busy handler");
     }
 }
 

@@ -60,6 +60,11 @@ public:
     // database is busy: for the few (switching to WAL) that SQLite never lets
     // wait on the busy timeout.
     void exec_patiently(std::string_view sql, std::chrono::milliseconds patience);
+    // Wait for another writer by retrying every millisecond, for at most
+    // `patience`, instead of SQLite's busy timeout, which backs off to sleeps
+    // of 10-100 ms and so may sleep well past the moment the lock is free:
+    // for a hook, whose every millisecond delays a push.
+    void wait_busy_briefly(std::chrono::milliseconds patience);
     // Leave the WAL as it is when the last connection closes, instead of
     // checkpointing it into the database (two fsyncs) and deleting it.
     void keep_wal_on_close();
