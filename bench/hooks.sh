@@ -131,7 +131,9 @@ bench_pushes() {
 }
 
 # Run the hook alone `runs` times on the last small push (it records the
-# push and starts the background process, as in a real push), and then
+# push and starts the background process, as in a real push; 0.3 s apart,
+# so that each run meets the outbox as a push would, the previous push's
+# background process done, rather than competing with it), and then
 # `pulse-agent version` (process start-up alone): median wall ms and mean CPU
 # ms, a view that the machine's load blurs less than a whole push.
 bench_hook_alone() {
@@ -148,6 +150,7 @@ while [ \$i -lt $runs ]; do
     "$agent" $what <"$scratch/alone.line" >/dev/null 2>&1
     end=\$(date +%s%N)
     echo \$(((end - start) / 1000)) >>"$scratch/alone.times"
+    sleep 0.3
 done
 LOOP
         (cd "$scratch/hook.git" && PULSE_API_KEY= /usr/bin/time -o "$scratch/alone.cpu" \
