@@ -48,7 +48,7 @@ model::Expected<void> parse_commit(std::string_view raw, CommitFacts& facts) {
         if (starts_with(line, "parent ", value)) {
             git_oid parent;
             if (value.size() != GIT_OID_HEXSZ ||
-                git_oid_fromstrn(&parent, value.data(), value.size()) != 0) {
+                api().oid_fromstrn(&parent, value.data(), value.size()) != 0) {
                 return model::fail("malformed parent line");
             }
             facts.parents.push_back(parent);
@@ -72,16 +72,16 @@ namespace {
 std::unique_ptr<CommitGraphFile> usable_graph(git_repository* repo) {
     git_config* raw = nullptr;
     int enabled = 1;
-    if (git_repository_config_snapshot(&raw, repo) == 0) {
+    if (api().repository_config_snapshot(&raw, repo) == 0) {
         const ConfigPtr config(raw);
-        if (git_config_get_bool(&enabled, config.get(), "core.commitGraph") != 0) {
+        if (api().config_get_bool(&enabled, config.get(), "core.commitGraph") != 0) {
             enabled = 1;
         }
     }
     if (!enabled) {
         return nullptr;
     }
-    const auto objects = std::filesystem::path(git_repository_commondir(repo)) / "objects";
+    const auto objects = std::filesystem::path(api().repository_commondir(repo)) / "objects";
     auto graph = CommitGraphFile::open(objects);
     if (!graph || !*graph) {
         return nullptr;
@@ -94,7 +94,7 @@ std::unique_ptr<CommitGraphFile> usable_graph(git_repository* repo) {
 model::Expected<CommitReader> CommitReader::open(git_repository* repo, ShallowSet shallow,
                                                  bool use_graph) {
     git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, repo) != 0) {
+    if (api().repository_odb(&odb, repo) != 0) {
         return model::fail(error_message("opening the object database"));
     }
     auto graph = use_graph && shallow.empty() ? usable_graph(repo) : nullptr;
@@ -110,7 +110,7 @@ CommitReader::~CommitReader() = default;
 
 model::Expected<OdbObjectPtr> CommitReader::read_object(const git_oid& id) {
     git_odb_object* object = nullptr;
-    if (git_odb_read(&object, m_odb.get(), &id) != 0) {
+    if (api().odb_read(&object, m_odb.get(), &id) != 0) {
         return model::fail(error_message("reading object " + to_hex(id)));
     }
     return OdbObjectPtr(object);
@@ -126,11 +126,11 @@ model::Expected<void> CommitReader::read(const git_oid& id, CommitFacts& facts) 
     if (!object) {
         return std::unexpected(object.error());
     }
-    if (git_odb_object_type(object->get()) != GIT_OBJECT_COMMIT) {
+    if (api().odb_object_type(object->get()) != GIT_OBJECT_COMMIT) {
         return model::fail("object " + to_hex(id) + " is not a commit");
     }
-    const std::string_view raw(static_cast<const char*>(git_odb_object_data(object->get())),
-                               git_odb_object_size(object->get()));
+    const std::string_view raw(static_cast<const char*>(api().odb_object_data(object->get())),
+                               api().odb_object_size(object->get()));
     if (auto parsed = parse_commit(raw, facts); !parsed) {
         return model::fail("reading commit " + to_hex(id) + ": " + parsed.error().message);
     }
@@ -148,7 +148,7 @@ model::Expected<std::optional<git_oid>> CommitReader::peel(const git_oid& id) {
     }
     std::size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
-    if (git_odb_read_header(&size, &type, m_odb.get(), &id) != 0) {
+    if (api().odb_read_header(&size, &type, m_odb.get(), &id) != 0) {
         return model::fail(error_message("reading object " + to_hex(id)));
     }
     if (type == GIT_OBJECT_COMMIT) {
@@ -164,18 +164,18 @@ model::Expected<std::optional<git_oid>> CommitReader::peel_tag(const git_oid& id
         if (!object) {
             return std::unexpected(object.error());
         }
-        const auto type = git_odb_object_type(object->get());
+        const auto type = api().odb_object_type(object->get());
         if (type == GIT_OBJECT_COMMIT) {
             return current;
         }
-        const std::string_view raw(static_cast<const char*>(git_odb_object_data(object->get())),
-                                   git_odb_object_size(object->get()));
+        const std::string_view raw(static_cast<const char*>(api().odb_object_data(object->get())),
+                                   api().odb_object_size(object->get()));
         std::string_view target;
         if (type != GIT_OBJECT_TAG) {
             return std::optional<git_oid>{};
         }
         if (!starts_with(raw, "object ", target) || target.size() < GIT_OID_HEXSZ ||
-            git_oid_fromstrn(&current, target.data(), GIT_OID_HEXSZ) != 0) {
+            api().oid_fromstrn(&current, target.data(), GIT_OID_HEXSZ) != 0) {
             return model::fail("tag " + to_hex(current) + " is malformed");
         }
     }

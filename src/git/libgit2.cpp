@@ -10,16 +10,16 @@ namespace {
 class Library {
 public:
     Library() {
-        git_libgit2_init();
+        api().libgit2_init();
         // Walks read each commit once, straight from the object database:
         // libgit2's object cache would only hold 100k commits in memory.
-        git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+        api().libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
         // libgit2 re-hashes every object it reads (git itself does so only in
         // fsck): a hook reading a few thousand ref tips spent a fifth of its
         // time there. zlib's checksum still catches a corrupt pack entry.
-        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        api().libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     }
-    ~Library() { git_libgit2_shutdown(); }
+    ~Library() { api().libgit2_shutdown(); }
     Library(const Library&) = delete;
     Library& operator=(const Library&) = delete;
 };
@@ -31,7 +31,7 @@ void ensure_initialized() {
 }
 
 std::string error_message(const std::string& context) {
-    const git_error* error = git_error_last();
+    const git_error* error = api().error_last();
     const std::string message =
         error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
     return context + ": " + message;
@@ -39,7 +39,7 @@ std::string error_message(const std::string& context) {
 
 std::string to_hex(const git_oid& oid) {
     char buffer[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buffer, sizeof buffer, &oid);
+    api().oid_tostr(buffer, sizeof buffer, &oid);
     return buffer;
 }
 
@@ -50,7 +50,7 @@ std::size_t OidHash::operator()(const git_oid& oid) const {
 }
 
 bool from_hex(const std::string& hex, git_oid& oid) {
-    return hex.size() == GIT_OID_HEXSZ && git_oid_fromstrn(&oid, hex.data(), hex.size()) == 0;
+    return hex.size() == GIT_OID_HEXSZ && api().oid_fromstrn(&oid, hex.data(), hex.size()) == 0;
 }
 
 } // namespace git

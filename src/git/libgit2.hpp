@@ -1,5 +1,7 @@
 #pragma once
 
+#include "git/libgit2_api.hpp"
+
 #include <cstddef>
 #include <git2.h>
 #include <memory>
@@ -15,24 +17,25 @@ void ensure_initialized();
 // and overwritten by the next call).
 std::string error_message(const std::string& context);
 
-// Free a libgit2 handle with its own free function.
-template <typename T, void (*Release)(T*)>
+// Free a libgit2 handle with its own free function (a member of Libgit2).
+template <typename T, void (*Libgit2::*Release)(T*)>
 struct Free {
-    void operator()(T* handle) const { Release(handle); }
+    void operator()(T* handle) const { (api().*Release)(handle); }
 };
 
-using OdbPtr = std::unique_ptr<git_odb, Free<git_odb, git_odb_free>>;
-using OdbObjectPtr = std::unique_ptr<git_odb_object, Free<git_odb_object, git_odb_object_free>>;
-using ReferencePtr = std::unique_ptr<git_reference, Free<git_reference, git_reference_free>>;
+using OdbPtr = std::unique_ptr<git_odb, Free<git_odb, &Libgit2::odb_free>>;
+using OdbObjectPtr =
+    std::unique_ptr<git_odb_object, Free<git_odb_object, &Libgit2::odb_object_free>>;
+using ReferencePtr = std::unique_ptr<git_reference, Free<git_reference, &Libgit2::reference_free>>;
 using ReferenceIteratorPtr =
     std::unique_ptr<git_reference_iterator,
-                    Free<git_reference_iterator, git_reference_iterator_free>>;
-using TagPtr = std::unique_ptr<git_tag, Free<git_tag, git_tag_free>>;
-using ConfigPtr = std::unique_ptr<git_config, Free<git_config, git_config_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Free<git_object, git_object_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Free<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Free<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Free<git_diff, git_diff_free>>;
+                    Free<git_reference_iterator, &Libgit2::reference_iterator_free>>;
+using TagPtr = std::unique_ptr<git_tag, Free<git_tag, &Libgit2::tag_free>>;
+using ConfigPtr = std::unique_ptr<git_config, Free<git_config, &Libgit2::config_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Free<git_object, &Libgit2::object_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Free<git_commit, &Libgit2::commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Free<git_tree, &Libgit2::tree_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Free<git_diff, &Libgit2::diff_free>>;
 
 // Return the 40-hex form of an object id.
 std::string to_hex(const git_oid& oid);
@@ -47,7 +50,7 @@ struct OidHash {
 
 // Compare object ids for hash containers.
 struct OidEqual {
-    bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+    bool operator()(const git_oid& a, const git_oid& b) const { return api().oid_equal(&a, &b); }
 };
 
 } // namespace git

@@ -8,7 +8,7 @@ std::uint32_t OidIndex::find(const git_oid& id, const std::vector<git_oid>& ids)
     }
     for (auto slot = slot_of(id);; slot = (slot + 1) & (m_slots.size() - 1)) {
         const auto index = m_slots[slot];
-        if (index == k_absent || git_oid_equal(&ids[index], &id)) {
+        if (index == k_absent || api().oid_equal(&ids[index], &id)) {
             return index;
         }
     }

@@ -6,8 +6,9 @@ namespace {
 
 model::Expected<TreePtr> tree_of(git_commit* commit) {
     git_tree* tree = nullptr;
-    if (git_commit_tree(&tree, commit) != 0) {
-        return model::fail(error_message("reading the tree of " + to_hex(*git_commit_id(commit))));
+    if (api().commit_tree(&tree, commit) != 0) {
+        return model::fail(
+            error_message("reading the tree of " + to_hex(*api().commit_id(commit))));
     }
     return TreePtr(tree);
 }
@@ -23,11 +24,11 @@ model::Expected<bool> differs(git_repository* repo, git_tree* old_tree, git_tree
     options.pathspec.strings = specs.data();
     options.pathspec.count = specs.size();
     git_diff* raw = nullptr;
-    if (git_diff_tree_to_tree(&raw, repo, old_tree, new_tree, &options) != 0) {
+    if (api().diff_tree_to_tree(&raw, repo, old_tree, new_tree, &options) != 0) {
         return model::fail(error_message("comparing trees"));
     }
     const DiffPtr diff(raw);
-    return git_diff_num_deltas(diff.get()) > 0;
+    return api().diff_num_deltas(diff.get()) > 0;
 }
 
 } // namespace
@@ -35,7 +36,7 @@ model::Expected<bool> differs(git_repository* repo, git_tree* old_tree, git_tree
 model::Expected<bool> commit_touches(git_repository* repo, const git_oid& id,
                                      const std::vector<std::string>& paths) {
     git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &id) != 0) {
+    if (api().commit_lookup(&raw, repo, &id) != 0) {
         return model::fail(error_message("reading commit " + to_hex(id)));
     }
     const CommitPtr commit(raw);
@@ -43,13 +44,13 @@ model::Expected<bool> commit_touches(git_repository* repo, const git_oid& id,
     if (!tree) {
         return std::unexpected(tree.error());
     }
-    const auto parents = git_commit_parentcount(commit.get());
+    const auto parents = api().commit_parentcount(commit.get());
     if (parents == 0) {
         return differs(repo, nullptr, tree->get(), paths);
     }
     for (unsigned i = 0; i < parents; ++i) {
         git_commit* raw_parent = nullptr;
-        if (git_commit_parent(&raw_parent, commit.get(), i) != 0) {
+        if (api().commit_parent(&raw_parent, commit.get(), i) != 0) {
             return model::fail(error_message("reading a parent of " + to_hex(id)));
         }
         const CommitPtr parent(raw_parent);

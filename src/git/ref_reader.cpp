@@ -28,18 +28,18 @@ ObjectKind kind_of(git_object_t type) {
 void peel_tags(git_repository* repo, git_oid current, Ref& ref) {
     for (int depth = 0; depth < k_max_tag_depth; ++depth) {
         git_tag* raw = nullptr;
-        if (git_tag_lookup(&raw, repo, &current) != 0) {
+        if (api().tag_lookup(&raw, repo, &current) != 0) {
             ref.peeled_kind = ObjectKind::unknown;
             return;
         }
         const TagPtr tag(raw);
-        const git_signature* tagger = git_tag_tagger(tag.get());
+        const git_signature* tagger = api().tag_tagger(tag.get());
         if (depth == 0 && tagger != nullptr) {
             ref.tagger_time = tagger->when.time;
         }
-        current = *git_tag_target_id(tag.get());
+        current = *api().tag_target_id(tag.get());
         ref.peeled = to_hex(current);
-        ref.peeled_kind = kind_of(git_tag_target_type(tag.get()));
+        ref.peeled_kind = kind_of(api().tag_target_type(tag.get()));
         if (ref.peeled_kind != ObjectKind::tag) {
             return;
         }
@@ -49,7 +49,7 @@ void peel_tags(git_repository* repo, git_oid current, Ref& ref) {
 
 model::Expected<OdbPtr> odb_of(git_repository* repo) {
     git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, repo) != 0) {
+    if (api().repository_odb(&odb, repo) != 0) {
         return model::fail(error_message("opening the object database"));
     }
     return OdbPtr(odb);
@@ -62,7 +62,7 @@ Ref describe(git_repository* repo, git_odb* odb, const std::string& name, const 
     ref.peeled = ref.target;
     std::size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
-    if (git_odb_read_header(&size, &type, odb, &target) != 0) {
+    if (api().odb_read_header(&size, &type, odb, &target) != 0) {
         ref.peeled_kind = ObjectKind::unknown;
         return ref;
     }
@@ -91,20 +91,20 @@ model::Expected<RefSnapshot> read_refs(git_repository* repo, const RefFilter& pe
         return std::unexpected(odb.error());
     }
     git_reference_iterator* raw_iterator = nullptr;
-    if (git_reference_iterator_new(&raw_iterator, repo) != 0) {
+    if (api().reference_iterator_new(&raw_iterator, repo) != 0) {
         return model::fail(error_message("reading refs"));
     }
     const ReferenceIteratorPtr iterator(raw_iterator);
     RefSnapshot refs;
     git_reference* raw = nullptr;
     int status = 0;
-    while ((status = git_reference_next(&raw, iterator.get())) == 0) {
+    while ((status = api().reference_next(&raw, iterator.get())) == 0) {
         const ReferencePtr reference(raw);
-        if (git_reference_type(reference.get()) != GIT_REFERENCE_DIRECT) {
+        if (api().reference_type(reference.get()) != GIT_REFERENCE_DIRECT) {
             continue;
         }
-        const std::string name = git_reference_name(reference.get());
-        const git_oid& target = *git_reference_target(reference.get());
+        const std::string name = api().reference_name(reference.get());
+        const git_oid& target = *api().reference_target(reference.get());
         refs.push_back(peel(name) ? describe(repo, odb->get(), name, target)
                                   : unread(name, target));
     }

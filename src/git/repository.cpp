@@ -96,7 +96,7 @@ ShallowSet to_shallow_set(const std::vector<std::string>& ids) {
 } // namespace
 
 void Repository::Free::operator()(git_repository* repo) const {
-    git_repository_free(repo);
+    api().repository_free(repo);
 }
 
 Repository::Repository(std::filesystem::path path, git_repository* repo)
@@ -110,7 +110,8 @@ model::Expected<Repository> Repository::open(const std::filesystem::path& path) 
         return model::fail(context + ": " + (ec ? ec.message() : "no such file or directory"));
     }
     git_repository* repo = nullptr;
-    if (git_repository_open_ext(&repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
+    if (api().repository_open_ext(&repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) !=
+        0) {
         return model::fail(with_hint(error_message(context), path));
     }
     return Repository(path, repo);
@@ -119,27 +120,28 @@ model::Expected<Repository> Repository::open(const std::filesystem::path& path) 
 model::Expected<Repository> Repository::discover(const std::filesystem::path& start) {
     ensure_initialized();
     git_repository* repo = nullptr;
-    if (git_repository_open_ext(&repo, start.c_str(), 0, nullptr) != 0) {
+    if (api().repository_open_ext(&repo, start.c_str(), 0, nullptr) != 0) {
         return model::fail(
             with_hint(error_message("opening repository '" + start.string() + "'"), start));
     }
-    const std::filesystem::path found =
-        git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
+    const std::filesystem::path found = api().repository_is_bare(repo)
+                                            ? api().repository_path(repo)
+                                            : api().repository_workdir(repo);
     return Repository(found.lexically_normal(), repo);
 }
 
 model::Expected<std::string> Repository::resolve_commit(const std::string& revision) const {
     git_object* raw = nullptr;
-    if (git_revparse_single(&raw, m_repo.get(), revision.c_str()) != 0) {
+    if (api().revparse_single(&raw, m_repo.get(), revision.c_str()) != 0) {
         return model::fail(error_message("revision '" + revision + "'"));
     }
     const ObjectPtr object(raw);
     git_object* peeled = nullptr;
-    if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
+    if (api().object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
         return model::fail(error_message("revision '" + revision + "'"));
     }
     const ObjectPtr commit(peeled);
-    return to_hex(*git_object_id(commit.get()));
+    return to_hex(*api().object_id(commit.get()));
 }
 
 model::Expected<bool> Repository::touches(const std::string& commit,
@@ -152,7 +154,7 @@ model::Expected<bool> Repository::touches(const std::string& commit,
 }
 
 std::optional<std::filesystem::path> Repository::work_tree() const {
-    const char* folder = git_repository_workdir(m_repo.get());
+    const char* folder = api().repository_workdir(m_repo.get());
     if (folder == nullptr) {
         return std::nullopt;
     }
@@ -212,12 +214,12 @@ model::Expected<Ref> Repository::resolve(const std::string& name, const std::str
 
 std::optional<std::string> Repository::config_string(const std::string& key) const {
     git_config* raw = nullptr;
-    if (git_repository_config_snapshot(&raw, m_repo.get()) != 0) {
+    if (api().repository_config_snapshot(&raw, m_repo.get()) != 0) {
         return std::nullopt;
     }
     const ConfigPtr config(raw);
     const char* value = nullptr;
-    if (git_config_get_string(&value, config.get(), key.c_str()) != 0) {
+    if (api().config_get_string(&value, config.get(), key.c_str()) != 0) {
         return std::nullopt;
     }
     return std::string(value);
@@ -226,11 +228,11 @@ std::optional<std::string> Repository::config_string(const std::string& key) con
 std::vector<std::string> Repository::config_strings(const std::string& key) const {
     std::vector<std::string> values;
     git_config* raw = nullptr;
-    if (git_repository_config_snapshot(&raw, m_repo.get()) != 0) {
+    if (api().repository_config_snapshot(&raw, m_repo.get()) != 0) {
         return values;
     }
     const ConfigPtr config(raw);
-    git_config_get_multivar_foreach(
+    api().config_get_multivar_foreach(
         config.get(), key.c_str(), nullptr,
         [](const git_config_entry* entry, void* payload) {
             static_cast<std::vector<std::string>*>(payload)->emplace_back(entry->value);
@@ -242,7 +244,7 @@ std::vector<std::string> Repository::config_strings(const std::string& key) cons
 
 std::vector<std::string> Repository::shallow_commits() const {
     std::vector<std::string> ids;
-    std::ifstream file(std::filesystem::path(git_repository_commondir(m_repo.get())) / "shallow");
+    std::ifstream file(std::filesystem::path(api().repository_commondir(m_repo.get())) / "shallow");
     for (std::string line; std::getline(file, line);) {
         if (line.size() >= GIT_OID_HEXSZ) {
             ids.push_back(line.substr(0, GIT_OID_HEXSZ));
@@ -264,7 +266,7 @@ std::optional<std::string> Repository::shallow_boundary() const {
 
 std::optional<std::size_t> Repository::commit_graph_size() const {
     auto graph = CommitGraphFile::open(
-        std::filesystem::path(git_repository_commondir(m_repo.get())) / "objects");
+        std::filesystem::path(api().repository_commondir(m_repo.get())) / "objects");
     if (!graph || !*graph) {
         return std::nullopt;
     }
@@ -272,15 +274,15 @@ std::optional<std::size_t> Repository::commit_graph_size() const {
 }
 
 bool Repository::is_empty() const {
-    // git_repository_is_empty() also wants HEAD to name init.defaultBranch:
+    // api().repository_is_empty() also wants HEAD to name init.defaultBranch:
     // "no refs at all" is what matters here.
     git_reference_iterator* raw = nullptr;
-    if (git_reference_iterator_new(&raw, m_repo.get()) != 0) {
+    if (api().reference_iterator_new(&raw, m_repo.get()) != 0) {
         return false;
     }
     const ReferenceIteratorPtr iterator(raw);
     const char* name = nullptr;
-    return git_reference_next_name(&name, iterator.get()) == GIT_ITEROVER;
+    return api().reference_next_name(&name, iterator.get()) == GIT_ITEROVER;
 }
 
 } // namespace git
