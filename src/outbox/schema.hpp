@@ -1,0 +1,50 @@
+#pragma once
+
+// The outbox's tables and indexes, shared by opening (outbox.cpp) and bulk
+// loading (enqueue.cpp); included only by src/outbox/*.cpp.
+namespace outbox::schema {
+
+inline constexpr const char* k_events_table = R"sql(
+CREATE TABLE IF NOT EXISTS events (
+    seq          INTEGER PRIMARY KEY,
+    system       TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    environment  TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'queued'
+                 CHECK (state = 'queued' OR state = 'delivered' OR state = 'rejected'),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL DEFAULT 0,
+    last_status  INTEGER,
+    last_error   TEXT NOT NULL DEFAULT '',
+    response     TEXT NOT NULL DEFAULT '',
+    queued_at    INTEGER NOT NULL,
+    delivered_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS notes (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql";
+
+// The key (system, type, id) is the unique index events_key rather than a
+// constraint of the table, so that a bulk load can drop the indexes and build
+// them again at the end: SQLite builds them from 100k rows in about half the
+// time it takes to insert each row into them. id comes first in the key, so
+// that comparing two keys mostly ends at the first column.
+inline constexpr const char* k_indexes = R"sql(
+CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (id, type, system);
+CREATE INDEX IF NOT EXISTS events_queued ON events (system, seq) WHERE state = 'queued';
+)sql";
+
+// Outboxes made before events_key existed keep their key as the table's
+// UNIQUE (system, type, id) constraint, whose index cannot be dropped, until
+// their first bulk load copies them into a table of today's shape.
+inline constexpr const char* k_constraint_index = "sqlite_autoindex_events_1";
+
+inline constexpr const char* k_all_columns =
+    "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
+    "last_error, response, queued_at, delivered_at";
+
+} // namespace outbox::schema
