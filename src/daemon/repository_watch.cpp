@@ -1,8 +1,8 @@
 #include "daemon/repository_watch.hpp"
 
 #include "daemon/ref_diff.hpp"
+#include "derive/deployment_times.hpp"
 #include "git/repository.hpp"
-#include "hook/push_derivation.hpp"
 
 #include <ctime>
 #include <spdlog/spdlog.h>
@@ -170,8 +170,9 @@ model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& contex
     if (!derived) {
         return std::unexpected(derived.error());
     }
-    derive::raise_deployment_times(derived->events,
-                                   hook::recorded_change_times(context.box, resolved->system));
+    derive::raise_deployment_times(derived->events, [&context, &resolved](const std::string& id) {
+        return context.box.change_time(resolved->system, id);
+    });
     const auto result = commit(context, *derived, refs);
     spdlog::info("{}: {}: queued {}", m_path.string(), describe_updates(updates),
                  describe_events(*derived, result));

@@ -1,6 +1,7 @@
 #include "hook/push_derivation.hpp"
 
 #include "cli/repository_settings.hpp"
+#include "derive/deployment_times.hpp"
 #include "derive/derive.hpp"
 #include "git/repository.hpp"
 #include "hook/hook_input.hpp"
@@ -9,7 +10,6 @@
 #include "outbox/push_queue.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 namespace hook {
 
@@ -104,8 +104,9 @@ std::string joined(const std::vector<std::string>& lines) {
 // Queue a derived push's events and mark it derived, in one transaction.
 void queue_derived(outbox::Outbox& box, outbox::PushQueue& queue, const outbox::RecordedPush& push,
                    DerivedPush& derived, DerivationReport& report) {
-    derive::raise_deployment_times(derived.derived.events,
-                                   recorded_change_times(box, derived.system));
+    derive::raise_deployment_times(derived.derived.events, [&box, &derived](const std::string& id) {
+        return box.change_time(derived.system, id);
+    });
     std::vector<model::Envelope> envelopes;
     envelopes.reserve(derived.derived.events.size());
     for (auto& event : derived.derived.events) {
@@ -144,22 +145,6 @@ void derive_one(const config::Settings& settings, outbox::Outbox& box, outbox::P
 }
 
 } // namespace
-
-derive::RecordedChangeTime recorded_change_times(outbox::Outbox& box, const std::string& system) {
-    return [&box, system](const std::string& id) -> std::optional<model::UnixSeconds> {
-        const auto record = box.find(system, "change", id);
-        if (!record) {
-            return std::nullopt;
-        }
-        const auto body = nlohmann::json::parse(record->body, nullptr, false);
-        if (!body.is_object() || !body.contains("time_created") ||
-            !body["time_created"].is_string()) {
-            return std::nullopt;
-        }
-        const auto time = model::parse_time(body["time_created"].get<std::string>());
-        return time ? std::optional(*time) : std::nullopt;
-    };
-}
 
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait) {

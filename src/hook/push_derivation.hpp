@@ -1,7 +1,6 @@
 #pragma once
 
 #include "config/settings.hpp"
-#include "derive/deployment_times.hpp"
 #include "outbox/outbox.hpp"
 
 #include <chrono>
@@ -33,10 +32,6 @@ struct DerivationReport {
 // How many times a push that cannot be derived is tried before it is parked
 // as failed (`pulse-agent outbox` lists it).
 inline constexpr std::int64_t k_derivation_attempts = 3;
-
-// Return a lookup of the time_created of changes `box` holds under `system`,
-// for derive::raise_deployment_times (hook and daemon).
-derive::RecordedChangeTime recorded_change_times(outbox::Outbox& box, const std::string& system);
 
 // Derive the events of every push the hook recorded, oldest first, each as
 // the refs stood when it landed (later pushes to its repository are undone),

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -255,6 +256,21 @@ std::optional<Record> Outbox::find(std::string_view system, std::string_view typ
         return std::nullopt;
     }
     return read_record(stmt);
+}
+
+std::optional<model::UnixSeconds> Outbox::change_time(std::string_view system,
+                                                      std::string_view id) {
+    const auto record = find(system, "change", id);
+    if (!record) {
+        return std::nullopt;
+    }
+    const auto body = nlohmann::json::parse(record->body, nullptr, false);
+    const auto time = body.is_object() ? body.find("time_created") : body.end();
+    if (time == body.end() || !time->is_string()) {
+        return std::nullopt;
+    }
+    const auto parsed = model::parse_time(time->get<std::string>());
+    return parsed ? std::optional(*parsed) : std::nullopt;
 }
 
 Counts Outbox::counts(model::UnixSeconds now) {

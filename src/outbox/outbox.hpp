@@ -101,6 +101,9 @@ public:
 
     // Return the event with this key, if it was ever queued.
     std::optional<Record> find(std::string_view system, std::string_view type, std::string_view id);
+    // Return the time_created of the change queued under `system` with this
+    // id, if one was (a deployment is never timed before what it ships).
+    std::optional<model::UnixSeconds> change_time(std::string_view system, std::string_view id);
     // Return how many events are in each state.
     Counts counts(model::UnixSeconds now);
     // Return every event, or those in one state, oldest first.

@@ -320,6 +320,17 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(index_names(again) == std::vector<std::string>{"events_key", "events_queued"});
     }
 
+    TEST_CASE("change_time reads back a queued change's time, and only a change's") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        box.enqueue(std::vector<model::Envelope>{
+            change("shop", "c1"), {"shop", "test", model::Deployment{"d1", 7, {"c1"}, {}}}});
+        CHECK(box.change_time("shop", "c1") == std::optional<model::UnixSeconds>(1602848432));
+        CHECK(!box.change_time("other", "c1").has_value());
+        CHECK(!box.change_time("shop", "d1").has_value());
+        CHECK(!box.change_time("shop", "unknown").has_value());
+    }
+
     TEST_CASE("reopening an outbox takes no write lock, and restores a missing index") {
         test_support::TempDir s;
         const auto path = s.path() / "o.db";
