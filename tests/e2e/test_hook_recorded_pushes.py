@@ -35,8 +35,8 @@ def test_a_commit_moved_to_another_branch_before_derivation_is_still_new(agent, 
     start = time.time()
     git_push(clone, env, "origin", "main")
     time.sleep(2.1)
-#The next push brings the same commits to a second branch, and one more
-#to main : by the time the first push is derived, 'feature' has them too.
+    # The next push brings the same commits to a second branch, and one more
+    # to main: by the time the first push is derived, 'feature' has them too.
     later = commit(clone, "later")
     git_push(clone, env, "origin", "main", "main~1:refs/heads/feature")
     assert waiting_pushes(env) == 2
@@ -94,8 +94,8 @@ def test_a_push_whose_process_died_is_derived_by_flush(agent, env, workdir, serv
 def test_a_push_whose_process_died_is_derived_by_the_daemon(agent, env, workdir, server):
     aimed = aimed_env(env, workdir, server.url)
     repo = push_and_kill_its_deriver(agent, aimed, workdir)
-#The daemon's first look at the repository is only a baseline: the
-#events come from the recorded push.
+    # The daemon's first look at the repository is only a baseline: the
+    # events come from the recorded push.
     result = run([agent, "watch", "--once", "--repo", str(repo.path)], aimed)
     assert waiting_pushes(aimed) == 0, result.stderr
     assert set(delivered_ids(server)) == repo.rev_list("main")
@@ -109,7 +109,7 @@ def test_a_push_to_a_repository_that_is_gone_is_parked_with_its_reason(agent, en
     git_push(clone, env, "origin", "main")
     os.rename(server.path / "objects", workdir / "objects-elsewhere")
     held.release()
-#Each run tries once(the background process too); the third failure parks it.
+    # Each run tries once (the background process too); the third failure parks it.
     for _ in range(3):
         run([agent, "hook", "deliver"], env)
     status = run([agent, "outbox"], env).stdout
