@@ -155,6 +155,7 @@ void Outbox::migrate() {
 void Outbox::create_schema() {
     Transaction tx(m_db);
     m_db.exec(k_events_table);
+    m_db.exec(k_pushes_table);
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
     }
@@ -173,12 +174,13 @@ Outbox Outbox::open_unpublished(const std::filesystem::path& path) {
 }
 
 bool Outbox::schema_ready() {
-    auto stmt = m_db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                             "('events', 'notes', 'events_queued', 'events_key', ?)");
+    auto stmt = m_db.prepare(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+        "('events', 'notes', 'pushes', 'pushes_by_repository', 'events_queued', 'events_key', ?)");
     stmt.bind(1, k_constraint_index);
     stmt.step();
-    // The two tables, the queue index and the key in either of its shapes.
-    return stmt.integer(0) == 4;
+    // The three tables, the two indexes and the key in either of its shapes.
+    return stmt.integer(0) == 6;
 }
 
 bool Outbox::keyed_by_constraint() {

@@ -4,22 +4,6 @@ namespace outbox {
 
 namespace {
 
-constexpr const char* k_schema = R"sql(
-CREATE TABLE IF NOT EXISTS pushes (
-    seq        INTEGER PRIMARY KEY,
-    git_dir    TEXT NOT NULL,
-    updates    TEXT NOT NULL,
-    pushed_at  INTEGER NOT NULL,
-    pusher     TEXT NOT NULL DEFAULT '',
-    state      TEXT NOT NULL DEFAULT 'waiting'
-               CHECK (state = 'waiting' OR state = 'derived' OR state = 'failed'),
-    attempts   INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT NOT NULL DEFAULT '',
-    notes      TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS pushes_by_repository ON pushes (git_dir, seq);
-)sql";
-
 constexpr const char* k_columns =
     "seq, git_dir, updates, pushed_at, pusher, state, attempts, last_error, notes";
 
@@ -54,16 +38,7 @@ std::vector<RecordedPush> read_all(Statement& stmt) {
 
 } // namespace
 
-PushQueue::PushQueue(Database& db) : m_db(db) {
-    // Looked up first, so that a hook takes the write lock once, for its push.
-    auto exists =
-        m_db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'pushes'");
-    if (!exists.step()) {
-        Transaction tx(m_db);
-        m_db.exec(k_schema);
-        tx.commit();
-    }
-}
+PushQueue::PushQueue(Database& db) : m_db(db) {}
 
 std::int64_t PushQueue::record(const RecordedPush& push) {
     auto stmt =

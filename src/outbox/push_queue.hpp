@@ -43,7 +43,7 @@ struct PushCounts {
 // waits, since deriving that one needs to undo what came after it.
 class PushQueue {
 public:
-    // Use the outbox's database, creating the table on first use.
+    // Use the database of an open outbox (Outbox::open creates the table).
     explicit PushQueue(Database& db);
 
     // Record a push durably; return its sequence number.

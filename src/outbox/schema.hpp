@@ -1,7 +1,8 @@
 #pragma once
 
-// The outbox's tables and indexes, shared by opening (outbox.cpp) and bulk
-// loading (enqueue.cpp); included only by src/outbox/*.cpp.
+// The outbox's tables and indexes, shared by opening (outbox.cpp), bulk
+// loading (enqueue.cpp) and the recorded pushes (push_queue.cpp); included
+// only by src/outbox/*.cpp.
 namespace outbox::schema {
 
 inline constexpr const char* k_events_table = R"sql(
@@ -26,6 +27,24 @@ CREATE TABLE IF NOT EXISTS notes (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+)sql";
+
+// The pushes the post-receive hook recorded, waiting for their events to be
+// derived (push_queue.hpp).
+inline constexpr const char* k_pushes_table = R"sql(
+CREATE TABLE IF NOT EXISTS pushes (
+    seq        INTEGER PRIMARY KEY,
+    git_dir    TEXT NOT NULL,
+    updates    TEXT NOT NULL,
+    pushed_at  INTEGER NOT NULL,
+    pusher     TEXT NOT NULL DEFAULT '',
+    state      TEXT NOT NULL DEFAULT 'waiting'
+               CHECK (state = 'waiting' OR state = 'derived' OR state = 'failed'),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    notes      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS pushes_by_repository ON pushes (git_dir, seq);
 )sql";
 
 // The key (system, type, id) is the unique index events_key rather than a

@@ -65,6 +65,12 @@ TEST_SUITE("outbox::PushQueue") {
         }
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
         CHECK(outbox::PushQueue(box.database()).waiting().size() == 1);
+        // An outbox made before the table existed gets it when opened.
+        box.database().exec("DROP TABLE pushes");
+        auto old = outbox::Outbox::open(s.path() / "o.db").value();
+        outbox::PushQueue queue(old.database());
+        CHECK(queue.record(push_to("/srv/a.git", "refs/heads/main")) > 0);
+        CHECK(queue.waiting().size() == 1);
     }
 
     TEST_CASE_FIXTURE(Fixture, "later() lists the kept pushes of one repository after a push") {
