@@ -1,48 +1,39 @@
 #include "daemon/service_notifier.hpp"
 
+#include "model/shared_library.hpp"
+
 #include <cstdint>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 #include <type_traits>
 
 namespace watch {
 
-namespace {
-
-// Linked, libsystemd and its seven libraries (lz4, zstd, gcrypt...) would
-// cost every start of pulse-agent, a git hook above all, about a millisecond
-// of symbol binding; only the daemon under systemd needs it.
-void* load_libsystemd() {
-    if (std::getenv("NOTIFY_SOCKET") == nullptr) {
-        return nullptr;
-    }
-    void* library = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) {
-        const char* why = ::dlerror();
-        spdlog::warn("systemd notifications are off: {}", why != nullptr ? why : "");
-    }
-    return library;
-}
-
-template <typename Function>
-void resolve(void* library, const char* name, Function& function) {
-    function = reinterpret_cast<Function>(::dlsym(library, name));
-}
-
-} // namespace
-
 ServiceNotifier::ServiceNotifier() {
     static_assert(std::is_same_v<decltype(m_notify), decltype(&::sd_notify)>);
     static_assert(std::is_same_v<decltype(m_watchdog_enabled), decltype(&::sd_watchdog_enabled)>);
-    if (void* library = load_libsystemd()) {
-        resolve(library, "sd_notify", m_notify);
-        resolve(library, "sd_watchdog_enabled", m_watchdog_enabled);
+    // libsystemd and its seven libraries (lz4, zstd, gcrypt...) are only
+    // needed by the daemon under systemd: loaded then, not linked.
+    if (std::getenv("NOTIFY_SOCKET") != nullptr) {
+        load_libsystemd();
     }
     std::uint64_t usec = 0;
     if (m_watchdog_enabled != nullptr && m_watchdog_enabled(0, &usec) > 0) {
         m_watchdog = std::chrono::microseconds(usec);
+    }
+}
+
+void ServiceNotifier::load_libsystemd() {
+    try {
+        const auto library =
+            model::value_or_throw(model::SharedLibrary::open("libsystemd.so.0", "libsystemd0"));
+        library.resolve("sd_notify", m_notify);
+        library.resolve("sd_watchdog_enabled", m_watchdog_enabled);
+    } catch (const model::Failure& e) {
+        m_notify = nullptr;
+        m_watchdog_enabled = nullptr;
+        spdlog::warn("systemd notifications are off: {}", e.what());
     }
 }
 

@@ -29,6 +29,9 @@ public:
     Clock::time_point next_keep_alive() const;
 
 private:
+    // Load sd_notify and sd_watchdog_enabled; warn and leave them null when
+    // libsystemd cannot be loaded.
+    void load_libsystemd();
     // Send one message to systemd (nothing when not started by it).
     void send(const std::string& message);
 
