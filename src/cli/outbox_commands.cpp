@@ -131,12 +131,7 @@ int run_flush(const std::vector<std::string>& args) {
     auto box = open_outbox(settings);
     const auto derived = hook::derive_recorded_pushes(
         settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
-    for (const auto& line : derived.lines) {
-        std::cerr << "pulse-agent: " << line << "\n";
-    }
-    for (const auto& problem : derived.problems) {
-        std::cerr << "pulse-agent: error: " << problem << "\n";
-    }
+    hook::print_derivation(derived);
     if (!settings.api_key) {
         throw model::Failure("no API key: set PULSE_API_KEY, --api-key-file or api_key_file "
                              "in the config file");

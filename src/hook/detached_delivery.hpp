@@ -3,8 +3,6 @@
 #include "config/settings.hpp"
 #include "model/error.hpp"
 
-#include <filesystem>
-
 // The work a hook hands to a process that outlives it: deriving the pushes
 // it recorded and delivering the outbox.
 namespace hook {
@@ -15,14 +13,10 @@ namespace hook {
 // from the environment this process was given.
 model::Expected<void> start_detached_delivery();
 
-// Return the log where `hook deliver` appends what a person should read
-// (a moved release tag, a push it could not derive): the outbox's path + ".hook.log".
-std::filesystem::path hook_log_path(const std::filesystem::path& outbox);
-
 // Derive every recorded push, then, with hook.deliver: background and an API
 // key, deliver what is due, waiting for the locks if another process holds
-// them; the body of `pulse-agent hook deliver`. Prints notes and errors on
-// stderr and in the hook log, and returns the exit code (1 when something failed).
+// them; the body of `pulse-agent hook deliver`. Prints what the derivation
+// did on stderr and returns the exit code (1 when something failed).
 int deliver_in_background(const config::Settings& settings);
 
 } // namespace hook

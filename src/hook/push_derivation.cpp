@@ -10,10 +10,17 @@
 #include "outbox/push_queue.hpp"
 
 #include <algorithm>
+#include <iostream>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/spdlog.h>
 
 namespace hook {
 
 namespace {
+
+// The hook log rotates at 5 MB, keeping 3 old files.
+constexpr std::size_t k_log_size = 5 * 1024 * 1024;
+constexpr std::size_t k_log_files = 3;
 
 // A recorded push, derived, with the system its events go under.
 struct DerivedPush {
@@ -144,7 +151,43 @@ void derive_one(const config::Settings& settings, outbox::Outbox& box, outbox::P
                               model::format_rfc3339(push.pushed_at) + ": " + error);
 }
 
+// Append what a derivation did to the hook log: a background process has no
+// terminal to tell, and the daemon's journal is not where admins look for
+// pushes.
+void append_to_hook_log(const std::filesystem::path& outbox, const DerivationReport& report) {
+    if (report.lines.empty() && report.problems.empty()) {
+        return;
+    }
+    try {
+        auto log = spdlog::rotating_logger_st("hook", hook_log_path(outbox).string(), k_log_size,
+                                              k_log_files);
+        for (const auto& line : report.lines) {
+            log->info("{}", line);
+        }
+        for (const auto& problem : report.problems) {
+            log->error("{}", problem);
+        }
+        log->flush();
+        spdlog::drop("hook");
+    } catch (const spdlog::spdlog_ex& e) {
+        std::cerr << "pulse-agent: writing the hook log: " << e.what() << "\n";
+    }
+}
+
 } // namespace
+
+std::filesystem::path hook_log_path(const std::filesystem::path& outbox) {
+    return outbox.string() + ".hook.log";
+}
+
+void print_derivation(const DerivationReport& report) {
+    for (const auto& line : report.lines) {
+        std::cerr << "pulse-agent: " << line << "\n";
+    }
+    for (const auto& problem : report.problems) {
+        std::cerr << "pulse-agent: error: " << problem << "\n";
+    }
+}
 
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait) {
@@ -173,6 +216,7 @@ DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox
         }
     }
     queue.prune();
+    append_to_hook_log(box.path(), report);
     return report;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,18 @@ struct DerivationReport {
 // as failed (`pulse-agent outbox` lists it).
 inline constexpr std::int64_t k_derivation_attempts = 3;
 
+// Return the log where derivation appends one line per push that queued
+// something or has a note, and every error: the outbox's path + ".hook.log".
+std::filesystem::path hook_log_path(const std::filesystem::path& outbox);
+
+// Print a derivation's lines and problems on stderr (flush, `hook deliver`).
+void print_derivation(const DerivationReport& report);
+
 // Derive the events of every push the hook recorded, oldest first, each as
 // the refs stood when it landed (later pushes to its repository are undone),
 // and queue them with the push marked derived in one transaction. Only one
-// process derives at a time; wait at most `lock_wait` for another one.
+// process derives at a time; wait at most `lock_wait` for another one. What
+// it did is appended to the hook log, whichever process derives.
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait);
 

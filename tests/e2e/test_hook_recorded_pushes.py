@@ -89,6 +89,8 @@ def test_a_push_whose_process_died_is_derived_by_flush(agent, env, workdir, serv
     assert result.returncode == 0, result.stderr
     assert waiting_pushes(aimed) == 0
     assert set(delivered_ids(server)) == repo.rev_list("main")
+    # Logged where every derived push is, whoever derived it.
+    assert hook_log(aimed) == ["'%s': queued 2 changes, 0 deployments" % repo.path]
 
 
 def test_a_push_whose_process_died_is_derived_by_the_daemon(agent, env, workdir, server):
