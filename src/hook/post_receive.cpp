@@ -2,19 +2,15 @@
 
 #include "hook/detached_delivery.hpp"
 #include "hook/hook_input.hpp"
+#include "hook/recorder.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/push_queue.hpp"
 
-#include <chrono>
 #include <filesystem>
 
 namespace hook {
 
 namespace {
-
-// How long a hook waits for another writer of the outbox: long enough for
-// concurrent pushes to take turns, short enough not to hold a push hostage.
-constexpr std::chrono::milliseconds k_busy_patience{10000};
 
 // Check, with two stats and no libgit2, that git_dir is a repository at all
 // (a hook run by hand in the wrong folder): what git itself looks for.
@@ -31,7 +27,7 @@ model::Expected<void> check_repository(const std::filesystem::path& git_dir) {
 void record_push(const config::Settings& settings, const HookContext& context,
                  const std::vector<derive::RefUpdate>& updates, model::UnixSeconds now) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.database().wait_busy_briefly(k_busy_patience);
+    box.database().wait_busy_briefly(k_outbox_patience);
     outbox::PushQueue queue(box.database());
     outbox::RecordedPush push;
     push.git_dir = context.git_dir.string();

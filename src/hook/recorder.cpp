@@ -7,10 +7,6 @@ namespace hook {
 
 namespace {
 
-// How long a hook waits for another writer of the outbox: long enough for
-// concurrent pushes to take turns, short enough not to hold a push hostage.
-constexpr const char* k_busy_timeout = "PRAGMA busy_timeout = 10000";
-
 // Wrap the events, moving them: a push of 100,000 commits holds them once.
 std::vector<model::Envelope> envelopes(const std::string& system,
                                        std::vector<model::Event>&& events) {
@@ -26,7 +22,7 @@ std::vector<model::Envelope> envelopes(const std::string& system,
 Recorded enqueue(const config::Settings& settings, const std::string& system,
                  std::vector<model::Event>&& events) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.database().exec(k_busy_timeout);
+    box.database().wait_busy_briefly(k_outbox_patience);
     const auto wrapped = envelopes(system, std::move(events));
     return count_recorded(wrapped, box.enqueue(wrapped));
 }

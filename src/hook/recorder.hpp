@@ -8,6 +8,7 @@
 #include "model/event.hpp"
 #include "outbox/outbox.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -17,6 +18,11 @@
 
 // Puts what a hook derived into the outbox and gets it on its way.
 namespace hook {
+
+// How long a hook waits for another writer of the outbox, retrying every
+// millisecond: long enough for concurrent pushes to take turns, short enough
+// not to hold a push hostage.
+inline constexpr std::chrono::milliseconds k_outbox_patience{10000};
 
 // The Environment header of events recorded by the hooks.
 inline constexpr const char* k_hook_environment = "git-hook";

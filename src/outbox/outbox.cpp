@@ -262,7 +262,7 @@ std::optional<Record> Outbox::find(std::string_view system, std::string_view typ
 
 std::optional<model::UnixSeconds> Outbox::change_time(std::string_view system,
                                                       std::string_view id) {
-    const auto record = find(system, "change", id);
+    const auto record = find(system, model::type_name(model::EventType::change), id);
     if (!record) {
         return std::nullopt;
     }
