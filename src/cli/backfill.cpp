@@ -1,11 +1,12 @@
 #include "cli/backfill.hpp"
 
-#include "cli/delivery.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
-#include "cli/repository_settings.hpp"
-#include "daemon/repository_patterns.hpp"
 #include "outbox/first_load.hpp"
+#include "pipeline/delivery.hpp"
+#include "pipeline/repository_history.hpp"
+#include "pipeline/repository_settings.hpp"
+#include "util/repository_glob.hpp"
 
 #include <cstdio>
 #include <future>
@@ -45,7 +46,7 @@ Examples:
 // The command line of a backfill.
 struct BackfillCommand {
     config::Overrides overrides;
-    RepositoryOverrides repository;
+    pipeline::RepositoryOverrides repository;
     std::vector<std::string> repos;
     derive::BackfillOptions options;
     bool dry_run = false;
@@ -121,7 +122,8 @@ struct RepositoryRun {
 RepositoryRun derive_repository(const std::string& path, const config::Settings& settings,
                                 const BackfillCommand& c, Progress& progress) {
     auto repo = model::value_or_throw(git::Repository::open(path));
-    auto resolved = model::value_or_throw(resolve_repository(settings.file, repo, c.repository));
+    auto resolved =
+        model::value_or_throw(pipeline::resolve_repository(settings.file, repo, c.repository));
     progress.phase("reading refs");
     progress.update(0);
     const auto refs = model::value_or_throw(repo.refs());
@@ -129,7 +131,9 @@ RepositoryRun derive_repository(const std::string& path, const config::Settings&
     progress.phase("reading history (commits)", repo.commit_graph_size());
     repo.set_walk_options({.progress = [&progress](std::size_t n) { progress.update(n); },
                            .author_times = c.options.change_time == derive::ChangeTime::author});
-    auto derived = model::value_or_throw(derive::backfill(refs, repo, resolved.policy, c.options));
+    pipeline::RepositoryHistory history(repo);
+    auto derived =
+        model::value_or_throw(derive::backfill(refs, history, resolved.policy, c.options));
     progress.phase("deriving events");
     if (auto boundary = repo.shallow_boundary()) {
         derived.summary.notes.insert(derived.summary.notes.begin(), *boundary);
@@ -239,21 +243,21 @@ int deliver(const config::Settings& settings, outbox::Outbox& box, std::size_t q
         }
         return k_exit_ok;
     }
-    const auto report =
-        deliver_due(settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    const auto report = pipeline::deliver_due(
+        settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
     if (!report) {
         std::cerr << "pulse-agent: another delivery is running; it will deliver these events\n";
         return k_exit_queued;
     }
     std::cerr << "pulse-agent: delivered " << report->delivered << ", rejected " << report->rejected
               << (report->problem.empty() ? "" : "; " + report->problem) << "\n";
-    if (report->stop == sender::Stop::configuration) {
+    if (report->stop == pipeline::Stop::configuration) {
         return k_exit_refused;
     }
     if (report->rejected > 0) {
         return k_exit_rejected;
     }
-    return report->stop == sender::Stop::drained ? k_exit_ok : k_exit_queued;
+    return report->stop == pipeline::Stop::drained ? k_exit_ok : k_exit_queued;
 }
 
 // Return the repositories to backfill: --repo, else the config file's, each
@@ -272,11 +276,11 @@ std::vector<std::string> repositories(const BackfillCommand& c, const config::Se
     }
     std::vector<std::string> paths;
     for (const auto& pattern : patterns) {
-        if (!watch::is_glob(pattern)) {
+        if (!util::is_glob(pattern)) {
             paths.push_back(pattern);
             continue;
         }
-        const auto expansion = watch::expand_pattern(pattern);
+        const auto expansion = util::expand_pattern(pattern);
         for (const auto& problem : expansion.problems) {
             std::cerr << "pulse-agent: error: " << problem << "\n";
             worst = k_exit_error;
@@ -308,7 +312,7 @@ int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
             std::optional<outbox::EnqueueResult> created;
             if (!box) {
                 created = create_outbox(settings, run, progress);
-                box.emplace(open_outbox(settings));
+                box.emplace(pipeline::open_outbox(settings));
             }
             const auto result = created ? *created : queue_events(*box, run, progress);
             progress.clear();

@@ -1,13 +1,13 @@
 #include "cli/commands.hpp"
 
 #include "cli/backfill.hpp"
+#include "cli/hook_command.hpp"
+#include "cli/install_hooks.hpp"
 #include "cli/options.hpp"
 #include "cli/outbox_commands.hpp"
 #include "cli/push.hpp"
-#include "daemon/status.hpp"
-#include "daemon/watch.hpp"
-#include "hook/hook_command.hpp"
-#include "hook/install.hpp"
+#include "cli/status_command.hpp"
+#include "cli/watch_command.hpp"
 #include "model/version.hpp"
 
 #include <cstdlib>
@@ -47,11 +47,11 @@ const std::map<std::string, Command>& commands() {
         {"flush", run_flush},
         {"outbox", run_outbox},
         {"backfill", run_backfill},
-        {"hook", hook::run_hook},
-        {"install-hooks", hook::run_install_hooks},
-        {"uninstall-hooks", hook::run_uninstall_hooks},
-        {"watch", watch::run_watch},
-        {"status", watch::run_status},
+        {"hook", cli::run_hook},
+        {"install-hooks", cli::run_install_hooks},
+        {"uninstall-hooks", cli::run_uninstall_hooks},
+        {"watch", cli::run_watch},
+        {"status", cli::run_status},
     };
     return k_commands;
 }

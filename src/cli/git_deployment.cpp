@@ -1,7 +1,7 @@
 #include "cli/git_deployment.hpp"
 
-#include "cli/delivery.hpp"
 #include "cli/options.hpp"
+#include "cli/queue_report.hpp"
 #include "git/repository.hpp"
 
 #include <iostream>
@@ -157,7 +157,7 @@ int run_git_deployment(const std::vector<std::string>& args) {
     for (const auto& event : events) {
         envelopes.push_back(model::Envelope{settings.system, ci_environment(), event});
     }
-    return queue_and_deliver(settings, envelopes);
+    return queue_and_report(settings, envelopes);
 }
 
 } // namespace cli

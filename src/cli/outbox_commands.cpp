@@ -1,9 +1,9 @@
 #include "cli/outbox_commands.hpp"
 
-#include "cli/delivery.hpp"
 #include "cli/options.hpp"
-#include "hook/push_derivation.hpp"
 #include "outbox/push_queue.hpp"
+#include "pipeline/delivery.hpp"
+#include "pipeline/recorded_pushes.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -49,15 +49,15 @@ bool wants_help(const std::vector<std::string>& args) {
            std::find(args.begin(), args.end(), "-h") != args.end();
 }
 
-std::string stop_text(sender::Stop stop) {
+std::string stop_text(pipeline::Stop stop) {
     switch (stop) {
-    case sender::Stop::drained:
+    case pipeline::Stop::drained:
         return "nothing more is due";
-    case sender::Stop::retry_later:
+    case pipeline::Stop::retry_later:
         return "the API asked us to retry later";
-    case sender::Stop::configuration:
+    case pipeline::Stop::configuration:
         return "the API refused the configuration";
-    case sender::Stop::interrupted:
+    case pipeline::Stop::interrupted:
         return "interrupted";
     }
     return "";
@@ -108,7 +108,7 @@ int list_events(const std::vector<std::string>& args) {
                 : name == "delivered" ? outbox::State::delivered
                                       : outbox::State::rejected;
     }
-    auto box = open_outbox(load_settings(overrides));
+    auto box = pipeline::open_outbox(load_settings(overrides));
     for (const auto& record : box.list(state)) {
         json ? print_json_line(record) : print_text_line(record);
     }
@@ -128,16 +128,16 @@ int run_flush(const std::vector<std::string>& args) {
     }
     parse(args, options);
     const auto settings = load_settings(overrides);
-    auto box = open_outbox(settings);
-    const auto derived = hook::derive_recorded_pushes(
+    auto box = pipeline::open_outbox(settings);
+    const auto derived = pipeline::derive_recorded_pushes(
         settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
-    hook::print_derivation(derived);
+    pipeline::print_derivation(derived);
     if (!settings.api_key) {
         throw model::Failure("no API key: set PULSE_API_KEY, --api-key-file or api_key_file "
                              "in the config file");
     }
-    const auto round =
-        deliver_due(settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    const auto round = pipeline::deliver_due(
+        settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
     if (!round) {
         throw model::Failure("another pulse-agent process kept delivering this outbox; "
                              "try again later");
@@ -149,9 +149,9 @@ int run_flush(const std::vector<std::string>& args) {
         std::cerr << "pulse-agent: last problem: " << round->problem << "\n";
     }
     switch (round->stop) {
-    case sender::Stop::configuration:
+    case pipeline::Stop::configuration:
         return k_exit_refused;
-    case sender::Stop::retry_later:
+    case pipeline::Stop::retry_later:
         return k_exit_queued;
     default:
         break;
@@ -181,7 +181,7 @@ int run_outbox(const std::vector<std::string>& args) {
     add_common_options(options, overrides);
     parse(args, options);
     const auto settings = load_settings(overrides);
-    auto box = open_outbox(settings);
+    auto box = pipeline::open_outbox(settings);
     const auto counts = box.counts(model::now());
     std::cout << "outbox: " << settings.outbox.string() << "\n"
               << "queued: " << counts.queued << " (" << counts.waiting << " waiting to retry)\n"
@@ -191,7 +191,7 @@ int run_outbox(const std::vector<std::string>& args) {
     const auto pushed = pushes.counts();
     std::cout << "recorded pushes: " << pushed.waiting << " waiting to be derived, "
               << pushed.failed << " failed\n";
-    if (const auto problem = box.note(sender::k_problem_note); !problem.empty()) {
+    if (const auto problem = box.note(pipeline::k_problem_note); !problem.empty()) {
         std::cout << "last delivery problem: " << problem << "\n";
     }
     for (const auto& push : pushes.failed()) {

@@ -1,8 +1,8 @@
 #include "cli/push.hpp"
 
-#include "cli/delivery.hpp"
 #include "cli/git_deployment.hpp"
 #include "cli/options.hpp"
+#include "cli/queue_report.hpp"
 
 #include <iostream>
 #include <sstream>
@@ -110,7 +110,7 @@ int push_event(const std::string& kind, const std::vector<std::string>& args) {
         std::cout << model::to_json(envelope.event) << "\n";
         return k_exit_ok;
     }
-    return queue_and_deliver(settings, std::span(&envelope, 1));
+    return queue_and_report(settings, std::span(&envelope, 1));
 }
 
 } // namespace

@@ -1,14 +1,14 @@
 #include "daemon/daemon.hpp"
 
-#include "cli/delivery.hpp"
 #include "daemon/mirror_fetch.hpp"
-#include "daemon/repository_patterns.hpp"
-#include "hook/push_derivation.hpp"
+#include "pipeline/delivery.hpp"
+#include "pipeline/recorded_pushes.hpp"
+#include "util/repository_glob.hpp"
 
 #include <cstdlib>
 #include <spdlog/spdlog.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -33,7 +33,7 @@ Daemon::Daemon(WatchOptions options, WatchPlan plan, Signals& signals)
     : m_options(std::move(options)), m_plan(std::move(plan)), m_signals(signals),
       m_box(model::value_or_throw(outbox::Outbox::open(m_plan.settings.outbox))),
       m_state(m_box.database()),
-      m_delivery(m_plan.settings.outbox, cli::courier_options(m_plan.settings),
+      m_delivery(m_plan.settings.outbox, pipeline::courier_options(m_plan.settings),
                  signals.stop_flag()) {}
 
 int Daemon::run() {
@@ -95,7 +95,7 @@ std::size_t Daemon::cycle() {
 
 std::size_t Daemon::derive_recorded_pushes() {
     const auto report =
-        hook::derive_recorded_pushes(m_plan.settings, m_box, std::chrono::milliseconds(0));
+        pipeline::derive_recorded_pushes(m_plan.settings, m_box, std::chrono::milliseconds(0));
     for (const auto& line : report.lines) {
         spdlog::info("recorded push: {}", line);
     }
@@ -131,7 +131,7 @@ std::size_t Daemon::update_watches() {
     std::map<std::string, const config::Repository*> found;
     std::size_t failed = 0;
     for (const auto& entry : m_plan.repositories) {
-        auto expansion = expand_pattern(entry.path);
+        auto expansion = util::expand_pattern(entry.path);
         std::string problems;
         for (const auto& problem : expansion.problems) {
             problems += (problems.empty() ? "" : "; ") + problem;
@@ -206,7 +206,7 @@ void Daemon::reload() {
     }
     m_plan = std::move(*plan);
     m_settings_changed = true;
-    m_delivery.reconfigure(cli::courier_options(m_plan.settings));
+    m_delivery.reconfigure(pipeline::courier_options(m_plan.settings));
     spdlog::info("reloaded: {}", describe_plan(m_plan));
     m_notifier.ready(status_line());
 }
@@ -254,4 +254,4 @@ int Daemon::shut_down() {
     return EXIT_SUCCESS;
 }
 
-} // namespace watch
+} // namespace pulse_daemon

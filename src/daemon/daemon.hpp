@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-namespace watch {
+namespace pulse_daemon {
 
 // The polling daemon: every interval it lists the repositories, fetches them
 // when asked, and queues what appeared since the last look, while a
@@ -71,4 +71,4 @@ private:
     Clock::time_point m_counted_at;
 };
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -1,10 +1,10 @@
 #include "daemon/delivery_loop.hpp"
 
-#include "outbox/delivery_lock.hpp"
+#include "util/file_lock.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -24,7 +24,7 @@ std::string problem_kind(const std::string& problem) {
 
 } // namespace
 
-DeliveryLoop::DeliveryLoop(std::filesystem::path outbox_path, sender::CourierOptions options,
+DeliveryLoop::DeliveryLoop(std::filesystem::path outbox_path, pipeline::CourierOptions options,
                            const std::atomic<bool>& stop)
     : m_outbox_path(std::move(outbox_path)), m_stop(stop), m_options(std::move(options)) {}
 
@@ -46,7 +46,7 @@ void DeliveryLoop::wake() {
     m_wake.notify_all();
 }
 
-void DeliveryLoop::reconfigure(sender::CourierOptions options) {
+void DeliveryLoop::reconfigure(pipeline::CourierOptions options) {
     {
         std::lock_guard lock(m_mutex);
         m_options = std::move(options);
@@ -107,7 +107,7 @@ void DeliveryLoop::deliver_due(std::chrono::milliseconds lock_wait) {
 
 DeliveryLoop::Clock::duration DeliveryLoop::round(Session& session,
                                                   std::chrono::milliseconds lock_wait) {
-    sender::CourierOptions options;
+    pipeline::CourierOptions options;
     std::size_t generation = 0;
     {
         std::lock_guard lock(m_mutex);
@@ -121,20 +121,20 @@ DeliveryLoop::Clock::duration DeliveryLoop::round(Session& session,
     if (session.box.due(model::now(), 1).empty()) {
         return k_tick;
     }
-    outbox::DeliveryLock lock(m_outbox_path, lock_wait);
+    util::DeliveryLock lock(m_outbox_path, lock_wait);
     if (!lock.held()) {
         return k_tick;
     }
     if (!session.courier || session.generation != generation) {
-        session.courier = std::make_unique<sender::Courier>(session.box, options);
+        session.courier = std::make_unique<pipeline::Courier>(session.box, options);
         session.generation = generation;
     }
     const auto report = session.courier->deliver(&m_stop);
     log_round(report);
-    return report.stop == sender::Stop::configuration ? k_refused_pause : k_tick;
+    return report.stop == pipeline::Stop::configuration ? k_refused_pause : k_tick;
 }
 
-void DeliveryLoop::log_round(const sender::Report& report) {
+void DeliveryLoop::log_round(const pipeline::Report& report) {
     if (report.delivered > 0) {
         spdlog::info("delivered {} event{}", report.delivered, report.delivered == 1 ? "" : "s");
     }
@@ -165,4 +165,4 @@ void DeliveryLoop::set_problem(const std::string& problem) {
     }
 }
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sender/courier.hpp"
+#include "pipeline/courier.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-namespace watch {
+namespace pulse_daemon {
 
 // Delivers the outbox on a thread of its own, with its own connection to the
 // state file, so that a slow or absent API never holds up polling. Each round
@@ -20,7 +20,7 @@ namespace watch {
 class DeliveryLoop {
 public:
     // Prepare to deliver the outbox at `outbox_path` until `stop` turns true.
-    DeliveryLoop(std::filesystem::path outbox_path, sender::CourierOptions options,
+    DeliveryLoop(std::filesystem::path outbox_path, pipeline::CourierOptions options,
                  const std::atomic<bool>& stop);
     ~DeliveryLoop();
     DeliveryLoop(const DeliveryLoop&) = delete;
@@ -31,7 +31,7 @@ public:
     // Say new events were queued: deliver them now rather than at the next tick.
     void wake();
     // Use new courier options (a reloaded config) from the next round on.
-    void reconfigure(sender::CourierOptions options);
+    void reconfigure(pipeline::CourierOptions options);
     // Return the last delivery problem, "" when the last round went well.
     std::string problem() const;
     // Stop the thread, waiting at most `patience` for a request in flight;
@@ -48,7 +48,7 @@ private:
     // The thread's own connection and the courier built for the current options.
     struct Session {
         outbox::Outbox box;
-        std::unique_ptr<sender::Courier> courier;
+        std::unique_ptr<pipeline::Courier> courier;
         std::size_t generation = 0;
     };
 
@@ -58,7 +58,7 @@ private:
     // before the next one.
     Clock::duration round(Session& session, std::chrono::milliseconds lock_wait);
     // Log what a round delivered or parked.
-    void log_round(const sender::Report& report);
+    void log_round(const pipeline::Report& report);
     // Remember the delivery problem, logging it when it changes or clears.
     void set_problem(const std::string& problem);
 
@@ -66,7 +66,7 @@ private:
     const std::atomic<bool>& m_stop;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    sender::CourierOptions m_options;
+    pipeline::CourierOptions m_options;
     std::size_t m_generation = 1;
     bool m_woken = false;
     bool m_stopping = false;
@@ -75,4 +75,4 @@ private:
     std::thread m_thread;
 };
 
-} // namespace watch
+} // namespace pulse_daemon

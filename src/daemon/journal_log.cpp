@@ -9,7 +9,7 @@
 #include <string>
 #include <sys/stat.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -68,4 +68,4 @@ void log_to_stderr() {
     spdlog::set_default_logger(std::move(logger));
 }
 
-} // namespace watch
+} // namespace pulse_daemon

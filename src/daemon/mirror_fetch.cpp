@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -187,4 +187,4 @@ model::Expected<void> fetch_mirror(const std::filesystem::path& repo, std::chron
     return describe_exit(*status, *child);
 }
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <functional>
 
-namespace watch {
+namespace pulse_daemon {
 
 // Bring a mirror up to date with `git fetch --all --prune`, in a process
 // group of its own, ending the group when it outlives `timeout` or `stop`
@@ -16,4 +16,4 @@ model::Expected<void> fetch_mirror(const std::filesystem::path& repo, std::chron
                                    const std::atomic<bool>& stop,
                                    const std::function<void()>& keep_alive);
 
-} // namespace watch
+} // namespace pulse_daemon

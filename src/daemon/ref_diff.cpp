@@ -2,17 +2,17 @@
 
 #include <map>
 
-namespace watch {
+namespace pulse_daemon {
 
-git::RefSnapshot reported_refs(git::RefSnapshot refs) {
-    std::erase_if(refs, [](const git::Ref& ref) {
+model::RefSnapshot reported_refs(model::RefSnapshot refs) {
+    std::erase_if(refs, [](const model::Ref& ref) {
         return !ref.name.starts_with("refs/heads/") && !ref.name.starts_with("refs/tags/");
     });
     return refs;
 }
 
-std::vector<derive::RefUpdate> ref_updates(const git::RefSnapshot& before,
-                                           const git::RefSnapshot& after) {
+std::vector<derive::RefUpdate> ref_updates(const model::RefSnapshot& before,
+                                           const model::RefSnapshot& after) {
     std::map<std::string, derive::RefUpdate> updates;
     for (const auto& ref : before) {
         updates[ref.name] = {ref.name, ref.target, ""};
@@ -31,4 +31,4 @@ std::vector<derive::RefUpdate> ref_updates(const git::RefSnapshot& before,
     return changed;
 }
 
-} // namespace watch
+} // namespace pulse_daemon

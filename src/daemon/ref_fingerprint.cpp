@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -125,4 +125,4 @@ bool vouches_unchanged(const RefFingerprint& stored, const RefFingerprint& curre
     return stored.usable && current.usable && stored.settled && stored.hash == current.hash;
 }
 
-} // namespace watch
+} // namespace pulse_daemon

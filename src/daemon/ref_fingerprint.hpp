@@ -4,7 +4,7 @@
 #include <ctime>
 #include <filesystem>
 
-namespace watch {
+namespace pulse_daemon {
 
 // A cheap summary of where a repository keeps its refs: inode, size and
 // change time of packed-refs and of every folder under refs/. Git (and
@@ -28,4 +28,4 @@ RefFingerprint fingerprint_refs(const std::filesystem::path& path, std::time_t n
 // since it was taken: same hash, and settled when it was taken.
 bool vouches_unchanged(const RefFingerprint& stored, const RefFingerprint& current);
 
-} // namespace watch
+} // namespace pulse_daemon

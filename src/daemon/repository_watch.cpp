@@ -3,11 +3,12 @@
 #include "daemon/ref_diff.hpp"
 #include "derive/deployment_times.hpp"
 #include "git/repository.hpp"
+#include "pipeline/repository_history.hpp"
 
 #include <ctime>
 #include <spdlog/spdlog.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -118,11 +119,11 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
     return queued;
 }
 
-model::Expected<cli::RepositorySettings> RepositoryWatch::resolve(const config::Settings& settings,
-                                                                  const git::Repository& repo) {
+model::Expected<pipeline::RepositorySettings>
+RepositoryWatch::resolve(const config::Settings& settings, const git::Repository& repo) {
     if (!m_resolved) {
         // The hooks' own resolution, so that both file events under one system.
-        auto resolved = cli::resolve_repository(settings.file, repo);
+        auto resolved = pipeline::resolve_repository(settings.file, repo);
         if (!resolved) {
             return std::unexpected(resolved.error());
         }
@@ -133,7 +134,7 @@ model::Expected<cli::RepositorySettings> RepositoryWatch::resolve(const config::
 
 model::Expected<std::size_t> RepositoryWatch::record_first_sight(PollContext& context,
                                                                  git::Repository& repo,
-                                                                 const git::RefSnapshot& refs) {
+                                                                 const model::RefSnapshot& refs) {
     auto resolved = resolve(context.settings, repo);
     if (!resolved) {
         return std::unexpected(resolved.error());
@@ -141,7 +142,8 @@ model::Expected<std::size_t> RepositoryWatch::record_first_sight(PollContext& co
     derive::Derived derived;
     const bool backfill = context.settings.file.watch.backfill_on_first_sight;
     if (backfill) {
-        auto backfilled = derive::backfill(refs, repo, resolved->policy, {});
+        pipeline::RepositoryHistory history(repo);
+        auto backfilled = derive::backfill(refs, history, resolved->policy, {});
         if (!backfilled) {
             return std::unexpected(backfilled.error());
         }
@@ -157,7 +159,7 @@ model::Expected<std::size_t> RepositoryWatch::record_first_sight(PollContext& co
 
 model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& context,
                                                              git::Repository& repo,
-                                                             const git::RefSnapshot& refs) {
+                                                             const model::RefSnapshot& refs) {
     const auto updates = ref_updates(*m_snapshot, refs);
     if (updates.empty()) {
         return 0;
@@ -166,7 +168,8 @@ model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& contex
     if (!resolved) {
         return std::unexpected(resolved.error());
     }
-    auto derived = derive::updates(*m_snapshot, updates, repo, resolved->policy, model::now());
+    pipeline::RepositoryHistory history(repo);
+    auto derived = derive::updates(*m_snapshot, updates, history, resolved->policy, model::now());
     if (!derived) {
         return std::unexpected(derived.error());
     }
@@ -180,7 +183,7 @@ model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& contex
 }
 
 outbox::EnqueueResult RepositoryWatch::commit(PollContext& context, const derive::Derived& derived,
-                                              const git::RefSnapshot& refs) {
+                                              const model::RefSnapshot& refs) {
     std::vector<model::Envelope> envelopes;
     envelopes.reserve(derived.events.size());
     for (const auto& event : derived.events) {
@@ -198,4 +201,4 @@ outbox::EnqueueResult RepositoryWatch::commit(PollContext& context, const derive
     return result;
 }
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -1,19 +1,20 @@
 #pragma once
 
-#include "cli/repository_settings.hpp"
 #include "config/settings.hpp"
 #include "daemon/ref_fingerprint.hpp"
 #include "derive/derive.hpp"
-#include "git/facts.hpp"
+#include "model/commit_graph.hpp"
+#include "model/refs.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/repo_state.hpp"
+#include "pipeline/repository_settings.hpp"
 
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 
-namespace watch {
+namespace pulse_daemon {
 
 // The Environment header of the events the daemon derives.
 inline constexpr const char* k_environment = "git-daemon";
@@ -55,27 +56,27 @@ private:
     // Read the refs unless the fingerprint vouches for them; return events queued.
     model::Expected<std::size_t> read_and_record(PollContext& context);
     // Return the repository's system and policy, resolved once per config.
-    model::Expected<cli::RepositorySettings> resolve(const config::Settings& settings,
-                                                     const git::Repository& repo);
+    model::Expected<pipeline::RepositorySettings> resolve(const config::Settings& settings,
+                                                          const git::Repository& repo);
     // Record the baseline (and a backfill when asked); return events queued.
     model::Expected<std::size_t> record_first_sight(PollContext& context, git::Repository& repo,
-                                                    const git::RefSnapshot& refs);
+                                                    const model::RefSnapshot& refs);
     // Derive and record what changed since the snapshot; return events queued.
     model::Expected<std::size_t> record_updates(PollContext& context, git::Repository& repo,
-                                                const git::RefSnapshot& refs);
+                                                const model::RefSnapshot& refs);
     // Queue the events and store the snapshot in one transaction.
     outbox::EnqueueResult commit(PollContext& context, const derive::Derived& derived,
-                                 const git::RefSnapshot& refs);
+                                 const model::RefSnapshot& refs);
     // Return whether the refs need not be read: unchanged fingerprint, recent read.
     bool fingerprint_vouches(const RefFingerprint& current) const;
 
     std::filesystem::path m_path;
-    std::optional<cli::RepositorySettings> m_resolved;
+    std::optional<pipeline::RepositorySettings> m_resolved;
     bool m_loaded = false;
     // The snapshot as last committed; nullopt until the first sight is recorded.
-    std::optional<git::RefSnapshot> m_snapshot;
+    std::optional<model::RefSnapshot> m_snapshot;
     RefFingerprint m_fingerprint;
     std::chrono::steady_clock::time_point m_last_read;
 };
 
-} // namespace watch
+} // namespace pulse_daemon

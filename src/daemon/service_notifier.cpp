@@ -1,6 +1,7 @@
 #include "daemon/service_notifier.hpp"
 
-#include "model/shared_library.hpp"
+#include "model/error.hpp"
+#include "util/shared_library.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -8,7 +9,7 @@
 #include <systemd/sd-daemon.h>
 #include <type_traits>
 
-namespace watch {
+namespace pulse_daemon {
 
 ServiceNotifier::ServiceNotifier() {
     static_assert(std::is_same_v<decltype(m_notify), decltype(&::sd_notify)>);
@@ -27,10 +28,10 @@ ServiceNotifier::ServiceNotifier() {
 void ServiceNotifier::load_libsystemd() {
     try {
         const auto library =
-            model::value_or_throw(model::SharedLibrary::open("libsystemd.so.0", "libsystemd0"));
+            model::value_or_throw(util::SharedLibrary::open("libsystemd.so.0", "libsystemd0"));
         library.resolve("sd_notify", m_notify);
         library.resolve("sd_watchdog_enabled", m_watchdog_enabled);
-    } catch (const model::Failure& e) {
+    } catch (const std::exception& e) {
         m_notify = nullptr;
         m_watchdog_enabled = nullptr;
         spdlog::warn("systemd notifications are off: {}", e.what());
@@ -83,4 +84,4 @@ ServiceNotifier::Clock::time_point ServiceNotifier::next_keep_alive() const {
     return m_last_ping + m_watchdog / 4;
 }
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-namespace watch {
+namespace pulse_daemon {
 
 // Tells systemd how the daemon is doing (sd_notify): READY, STATUS, WATCHDOG,
 // RELOADING, STOPPING. Silent when systemd did not start us (no NOTIFY_SOCKET).
@@ -44,4 +44,4 @@ private:
     std::string m_status;
 };
 
-} // namespace watch
+} // namespace pulse_daemon

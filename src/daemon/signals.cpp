@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <time.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -79,4 +79,4 @@ void Signals::wait_until(Clock::time_point deadline) {
     m_wake.wait_until(lock, deadline, [this] { return m_stop.load() || m_reload.load(); });
 }
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-namespace watch {
+namespace pulse_daemon {
 
 // SIGTERM, SIGINT and SIGHUP as the daemon sees them: blocked in every thread
 // and taken by one thread of their own, which turns them into flags and wakes
@@ -51,4 +51,4 @@ private:
     std::thread m_thread;
 };
 
-} // namespace watch
+} // namespace pulse_daemon

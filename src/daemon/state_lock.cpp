@@ -10,7 +10,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -103,4 +103,4 @@ StateLock::~StateLock() {
     }
 }
 
-} // namespace watch
+} // namespace pulse_daemon

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 
-namespace watch {
+namespace pulse_daemon {
 
 // An exclusive flock(2) on a file beside the state file, held for the
 // daemon's whole life, so two daemons never poll into one state file. The
@@ -33,4 +33,4 @@ private:
     int m_fd = -1;
 };
 
-} // namespace watch
+} // namespace pulse_daemon

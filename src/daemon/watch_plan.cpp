@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
-namespace watch {
+namespace pulse_daemon {
 
 namespace {
 
@@ -81,4 +81,4 @@ std::string describe_plan(const WatchPlan& plan) {
     return text;
 }
 
-} // namespace watch
+} // namespace pulse_daemon

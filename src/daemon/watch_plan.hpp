@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace watch {
+namespace pulse_daemon {
 
 // What `pulse-agent watch` was told on its command line.
 struct WatchOptions {
@@ -42,4 +42,4 @@ std::optional<std::string> credential_key_file(const config::Getenv& getenv);
 // Return the one line the daemon logs at start-up and after a reload.
 std::string describe_plan(const WatchPlan& plan);
 
-} // namespace watch
+} // namespace pulse_daemon

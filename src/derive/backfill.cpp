@@ -12,8 +12,8 @@ namespace {
 // What a backfill starts from: the tips to walk and the deployments' refs.
 struct Sources {
     std::vector<std::string> tips;
-    std::vector<const git::Ref*> release_tags;
-    const git::Ref* deploy_branch = nullptr;
+    std::vector<const model::Ref*> release_tags;
+    const model::Ref* deploy_branch = nullptr;
 };
 
 // A deployment before its time is adjusted and its events are made.
@@ -23,20 +23,20 @@ struct Shipment {
     std::vector<std::uint32_t> commits;
 };
 
-void count_skipped_tag(const Policy& policy, const git::Ref& ref, Summary& summary) {
+void count_skipped_tag(const Policy& policy, const model::Ref& ref, Summary& summary) {
     if (!matches_release_pattern(policy, ref.name)) {
         ++summary.tags_not_release;
-    } else if (ref.peeled_kind != git::ObjectKind::commit) {
+    } else if (ref.peeled_kind != model::ObjectKind::commit) {
         ++summary.tags_not_commit;
     }
 }
 
-Sources classify(const git::RefSnapshot& refs, const Policy& policy, Summary& summary) {
+Sources classify(const model::RefSnapshot& refs, const Policy& policy, Summary& summary) {
     Sources sources;
     std::unordered_set<std::string> tips;
     const std::string deploy_ref = "refs/heads/" + policy.deploy_branch;
     for (const auto& ref : refs) {
-        const bool commit = ref.peeled_kind == git::ObjectKind::commit;
+        const bool commit = ref.peeled_kind == model::ObjectKind::commit;
         if (ref.name.starts_with("refs/tags/") && !is_release_tag(policy, ref)) {
             count_skipped_tag(policy, ref, summary);
             continue;
@@ -56,12 +56,12 @@ Sources classify(const git::RefSnapshot& refs, const Policy& policy, Summary& su
     return sources;
 }
 
-model::UnixSeconds change_time(const git::Commit& commit, ChangeTime mode) {
+model::UnixSeconds change_time(const model::Commit& commit, ChangeTime mode) {
     return mode == ChangeTime::author ? commit.author_time : commit.committer_time;
 }
 
-std::vector<Shipment> tag_shipments(const git::CommitGraph& graph,
-                                    const std::vector<const git::Ref*>& tags) {
+std::vector<Shipment> tag_shipments(const model::CommitGraph& graph,
+                                    const std::vector<const model::Ref*>& tags) {
     std::vector<Release> releases;
     releases.reserve(tags.size());
     for (const auto* ref : tags) {
@@ -83,7 +83,7 @@ std::vector<Shipment> tag_shipments(const git::CommitGraph& graph,
     return result;
 }
 
-std::vector<Shipment> branch_shipments(const git::CommitGraph& graph, const git::Ref& branch) {
+std::vector<Shipment> branch_shipments(const model::CommitGraph& graph, const model::Ref& branch) {
     std::vector<std::uint32_t> chain{graph.index.at(branch.peeled)};
     while (graph.commits[chain.back()].first_parent_loaded) {
         chain.push_back(graph.commits[chain.back()].parents.front());
@@ -103,7 +103,7 @@ std::vector<Shipment> branch_shipments(const git::CommitGraph& graph, const git:
 // keeping those inside the window.
 class Emitter {
 public:
-    Emitter(const git::CommitGraph& graph, const BackfillOptions& options, Derived& out)
+    Emitter(const model::CommitGraph& graph, const BackfillOptions& options, Derived& out)
         : m_graph(graph), m_options(options), m_out(out), m_emitted(graph.commits.size()) {}
 
     void ship(const Shipment& shipment) {
@@ -146,13 +146,13 @@ private:
         }
     }
 
-    const git::CommitGraph& m_graph;
+    const model::CommitGraph& m_graph;
     const BackfillOptions& m_options;
     Derived& m_out;
     std::vector<bool> m_emitted;
 };
 
-std::vector<Shipment> plan_shipments(const git::CommitGraph& graph, const Sources& sources,
+std::vector<Shipment> plan_shipments(const model::CommitGraph& graph, const Sources& sources,
                                      const Policy& policy, Summary& summary) {
     if (policy.strategy == Strategy::tags) {
         return tag_shipments(graph, sources.release_tags);
@@ -170,7 +170,7 @@ std::vector<Shipment> plan_shipments(const git::CommitGraph& graph, const Source
 
 } // namespace
 
-model::Expected<Derived> backfill(const git::RefSnapshot& refs, History& history,
+model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& history,
                                   const Policy& policy, const BackfillOptions& options) {
     Derived out;
     const auto sources = classify(refs, policy, out.summary);

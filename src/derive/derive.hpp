@@ -1,8 +1,9 @@
 #pragma once
 
-#include "git/facts.hpp"
+#include "model/commit_graph.hpp"
 #include "model/error.hpp"
 #include "model/event.hpp"
+#include "model/refs.hpp"
 
 #include <memory>
 #include <optional>
@@ -53,7 +54,7 @@ bool is_tracked_branch(const Policy& policy, const std::string& ref_name);
 
 // Return whether a ref is a release tag: refs/tags/NAME, NAME matches the
 // pattern and the ref peels to a commit.
-bool is_release_tag(const Policy& policy, const git::Ref& ref);
+bool is_release_tag(const Policy& policy, const model::Ref& ref);
 
 // Return whether a full ref name is refs/tags/NAME with NAME matching the
 // release pattern, whatever the tag points at.
@@ -79,7 +80,7 @@ struct Derived {
     // The history a backfill walked, handed over rather than dropped:
     // freeing 100k commits takes 20 ms, which a caller can spend on another
     // thread. Empty for other derivations.
-    git::CommitGraph history = {};
+    model::CommitGraph history = {};
 };
 
 // Read access to history, implemented over libgit2 by git::Repository.
@@ -87,12 +88,12 @@ class History {
 public:
     virtual ~History() = default;
     // Return the commits reachable from `include` and from none of `exclude`.
-    virtual model::Expected<git::CommitGraph> commits(const std::vector<std::string>& include,
-                                                      const std::vector<std::string>& exclude) = 0;
+    virtual model::Expected<model::CommitGraph>
+    commits(const std::vector<std::string>& include, const std::vector<std::string>& exclude) = 0;
     // Return a ref as it reads when it points at `target`: peeled, with the
     // outermost tag's tagger time. updates() needs it for the tags a push
     // creates; the default says this history cannot.
-    virtual model::Expected<git::Ref> resolve(const std::string& name, const std::string& target);
+    virtual model::Expected<model::Ref> resolve(const std::string& name, const std::string& target);
 };
 
 // Options of a backfill.
@@ -107,7 +108,7 @@ struct BackfillOptions {
 // no deployment ships come last. Exact for any clock skew: each release
 // ships what it reaches and no earlier-ordered release reaches. A branch
 // strategy deployment, like a tag's, is raised to its latest change time.
-model::Expected<Derived> backfill(const git::RefSnapshot& refs, History& history,
+model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& history,
                                   const Policy& policy, const BackfillOptions& options);
 
 // One ref change as a push or a poll sees it; an empty id is a creation
@@ -124,13 +125,13 @@ bool is_absent(const std::string& id);
 
 // Return the updates that turn `before` into `after` (the daemon's view of
 // two polls), sorted by ref name.
-std::vector<RefUpdate> diff_refs(const git::RefSnapshot& before, const git::RefSnapshot& after);
+std::vector<RefUpdate> diff_refs(const model::RefSnapshot& before, const model::RefSnapshot& after);
 
 // Return the refs as they were before `updates` were applied to `after` (a
 // post-receive hook sees only the result and its stdin), resolving old values
 // through `history`.
-model::Expected<git::RefSnapshot>
-refs_before(git::RefSnapshot after, const std::vector<RefUpdate>& updates, History& history);
+model::Expected<model::RefSnapshot>
+refs_before(model::RefSnapshot after, const std::vector<RefUpdate>& updates, History& history);
 
 // Derive the events of a set of ref updates (post-receive and watch modes).
 // `before` is every ref as it was before the updates; `now` times new changes
@@ -139,7 +140,7 @@ refs_before(git::RefSnapshot after, const std::vector<RefUpdate>& updates, Histo
 // once only excluded history is left), so heavy clock skew can blur them
 // the way it blurs git's. Events: new changes (parents first), then
 // deployments in release order.
-model::Expected<Derived> updates(const git::RefSnapshot& before,
+model::Expected<Derived> updates(const model::RefSnapshot& before,
                                  const std::vector<RefUpdate>& updates, History& history,
                                  const Policy& policy, model::UnixSeconds now);
 

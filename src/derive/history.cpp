@@ -2,7 +2,7 @@
 
 namespace derive {
 
-model::Expected<git::Ref> History::resolve(const std::string& name, const std::string&) {
+model::Expected<model::Ref> History::resolve(const std::string& name, const std::string&) {
     return model::fail("resolving '" + name + "': this history cannot read refs");
 }
 

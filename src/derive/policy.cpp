@@ -138,8 +138,9 @@ bool matches_release_pattern(const Policy& policy, const std::string& ref_name) 
     return std::regex_search(name, ref_name.end(), release_regex(policy));
 }
 
-bool is_release_tag(const Policy& policy, const git::Ref& ref) {
-    return ref.peeled_kind == git::ObjectKind::commit && matches_release_pattern(policy, ref.name);
+bool is_release_tag(const Policy& policy, const model::Ref& ref) {
+    return ref.peeled_kind == model::ObjectKind::commit &&
+           matches_release_pattern(policy, ref.name);
 }
 
 } // namespace derive

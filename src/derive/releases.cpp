@@ -17,7 +17,7 @@ std::strong_ordering compare_release_versions(const Release& a, const Release& b
 
 } // namespace
 
-Release make_release(const git::Ref& ref, model::UnixSeconds time) {
+Release make_release(const model::Ref& ref, model::UnixSeconds time) {
     Release release;
     release.name = ref.name.substr(std::min(k_tags_prefix, ref.name.size()));
     release.commit = ref.peeled;

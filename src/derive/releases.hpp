@@ -1,7 +1,8 @@
 #pragma once
 
 #include "derive/semver.hpp"
-#include "git/facts.hpp"
+#include "model/commit_graph.hpp"
+#include "model/refs.hpp"
 
 #include <optional>
 #include <string>
@@ -21,7 +22,7 @@ struct Release {
 };
 
 // Make a release from a tag ref and its time.
-Release make_release(const git::Ref& ref, model::UnixSeconds time);
+Release make_release(const model::Ref& ref, model::UnixSeconds time);
 
 // Sort releases by (time, SemVer precedence, name), the order deployments ship in.
 void sort_releases(std::vector<Release>& releases);

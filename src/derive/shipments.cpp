@@ -2,7 +2,7 @@
 
 namespace derive {
 
-std::vector<std::uint32_t> first_reachers(const git::CommitGraph& graph,
+std::vector<std::uint32_t> first_reachers(const model::CommitGraph& graph,
                                           const std::vector<std::uint32_t>& starts) {
     std::vector<std::uint32_t> reacher(graph.commits.size(), k_unshipped);
     std::vector<std::uint32_t> stack;

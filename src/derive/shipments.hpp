@@ -1,6 +1,7 @@
 #pragma once
 
-#include "git/facts.hpp"
+#include "model/commit_graph.hpp"
+#include "model/refs.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -15,7 +16,7 @@ inline constexpr std::uint32_t k_unshipped = std::numeric_limits<std::uint32_t>:
 // start that reaches it (k_unshipped if none). One pass over the graph: a
 // start stops at commits an earlier start reached, since their ancestors were
 // reached too. `starts` are graph indexes, in shipping order.
-std::vector<std::uint32_t> first_reachers(const git::CommitGraph& graph,
+std::vector<std::uint32_t> first_reachers(const model::CommitGraph& graph,
                                           const std::vector<std::uint32_t>& starts);
 
 // Return, for each start, the graph indexes of the commits it ships, parents

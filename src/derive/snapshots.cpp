@@ -9,7 +9,8 @@ bool is_absent(const std::string& id) {
     return id.find_first_not_of('0') == std::string::npos;
 }
 
-std::vector<RefUpdate> diff_refs(const git::RefSnapshot& before, const git::RefSnapshot& after) {
+std::vector<RefUpdate> diff_refs(const model::RefSnapshot& before,
+                                 const model::RefSnapshot& after) {
     std::map<std::string, RefUpdate> updates;
     for (const auto& ref : before) {
         updates[ref.name] = RefUpdate{ref.name, ref.target, ""};
@@ -28,18 +29,18 @@ std::vector<RefUpdate> diff_refs(const git::RefSnapshot& before, const git::RefS
     return changed;
 }
 
-model::Expected<git::RefSnapshot>
-refs_before(git::RefSnapshot refs, const std::vector<RefUpdate>& updates, History& history) {
+model::Expected<model::RefSnapshot>
+refs_before(model::RefSnapshot refs, const std::vector<RefUpdate>& updates, History& history) {
     // A push names a handful of the thousands of refs: edit the sorted
     // snapshot in place rather than rebuild it.
-    const auto by_name = [](const git::Ref& a, const git::Ref& b) { return a.name < b.name; };
+    const auto by_name = [](const model::Ref& a, const model::Ref& b) { return a.name < b.name; };
     if (!std::is_sorted(refs.begin(), refs.end(), by_name)) {
         std::sort(refs.begin(), refs.end(), by_name);
     }
     for (const auto& update : updates) {
         const auto it = std::lower_bound(
             refs.begin(), refs.end(), update.name,
-            [](const git::Ref& ref, const std::string& name) { return ref.name < name; });
+            [](const model::Ref& ref, const std::string& name) { return ref.name < name; });
         const bool present = it != refs.end() && it->name == update.name;
         if (is_absent(update.old_id)) {
             if (present) {

@@ -18,7 +18,7 @@ struct Before {
     std::unordered_set<std::string> release_names;
 };
 
-Before read_before(const git::RefSnapshot& refs, const Policy& policy) {
+Before read_before(const model::RefSnapshot& refs, const Policy& policy) {
     Before before;
     for (const auto& ref : refs) {
         const bool release = is_release_tag(policy, ref);
@@ -27,7 +27,7 @@ Before read_before(const git::RefSnapshot& refs, const Policy& policy) {
             before.release_names.insert(ref.name);
         }
         if (release ||
-            (ref.peeled_kind == git::ObjectKind::commit && is_tracked_branch(policy, ref.name))) {
+            (ref.peeled_kind == model::ObjectKind::commit && is_tracked_branch(policy, ref.name))) {
             before.tracked_tips.push_back(ref.peeled);
         }
     }
@@ -37,7 +37,7 @@ Before read_before(const git::RefSnapshot& refs, const Policy& policy) {
 // What the updates bring: new tips, created release tags, deploy-branch moves.
 struct Incoming {
     std::vector<std::string> tips;
-    std::vector<git::Ref> created_tags;
+    std::vector<model::Ref> created_tags;
     std::vector<RefUpdate> deploy_moves;
 };
 
@@ -52,7 +52,7 @@ model::Expected<void> read_tag_update(const RefUpdate& update, const Before& bef
     if (!ref) {
         return std::unexpected(ref.error());
     }
-    if (ref->peeled_kind != git::ObjectKind::commit) {
+    if (ref->peeled_kind != model::ObjectKind::commit) {
         ++summary.tags_not_commit;
         return {};
     }
@@ -90,7 +90,7 @@ model::Expected<void> read_update(const RefUpdate& update, const Before& before,
     return {};
 }
 
-std::vector<std::string> ids_parents_first(const git::CommitGraph& graph,
+std::vector<std::string> ids_parents_first(const model::CommitGraph& graph,
                                            const std::vector<std::uint32_t>& indexes) {
     std::vector<std::string> ids;
     ids.reserve(indexes.size());
@@ -100,7 +100,7 @@ std::vector<std::string> ids_parents_first(const git::CommitGraph& graph,
     return ids;
 }
 
-std::vector<std::uint32_t> all_parents_first(const git::CommitGraph& graph) {
+std::vector<std::uint32_t> all_parents_first(const model::CommitGraph& graph) {
     std::vector<std::uint32_t> indexes(graph.commits.size());
     for (std::uint32_t i = 0; i < indexes.size(); ++i) {
         indexes[i] = static_cast<std::uint32_t>(indexes.size() - 1 - i);
@@ -110,7 +110,7 @@ std::vector<std::uint32_t> all_parents_first(const git::CommitGraph& graph) {
 
 // The deployments of release tags created by the updates, in tag order.
 model::Expected<std::vector<model::Deployment>>
-tag_deployments(const std::vector<git::Ref>& created, const Before& before, History& history,
+tag_deployments(const std::vector<model::Ref>& created, const Before& before, History& history,
                 const std::unordered_set<std::string>& new_changes, model::UnixSeconds now) {
     std::vector<Release> releases;
     std::vector<std::string> tips;
@@ -171,7 +171,7 @@ branch_deployments(const std::vector<RefUpdate>& moves, History& history, model:
 
 } // namespace
 
-model::Expected<Derived> updates(const git::RefSnapshot& before_refs,
+model::Expected<Derived> updates(const model::RefSnapshot& before_refs,
                                  const std::vector<RefUpdate>& ref_updates, History& history,
                                  const Policy& policy, model::UnixSeconds now) {
     Derived out;

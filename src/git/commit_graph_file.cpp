@@ -85,7 +85,7 @@ std::vector<std::filesystem::path> chain_files(const std::filesystem::path& info
 
 model::Expected<CommitGraphFile::Layer>
 CommitGraphFile::load_layer(const std::filesystem::path& path, std::uint32_t base) {
-    auto file = MappedFile::open(path);
+    auto file = util::MappedFile::open(path);
     if (!file) {
         return std::unexpected(file.error());
     }

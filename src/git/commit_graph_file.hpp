@@ -1,7 +1,7 @@
 #pragma once
 
 #include "git/commit_reader.hpp"
-#include "git/mapped_file.hpp"
+#include "util/mapped_file.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -36,7 +36,7 @@ public:
 private:
     // One file of the graph; a split chain has several, base first.
     struct Layer {
-        MappedFile file;
+        util::MappedFile file;
         const unsigned char* fanout = nullptr;
         const unsigned char* oids = nullptr;
         const unsigned char* data = nullptr;

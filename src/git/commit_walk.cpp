@@ -273,14 +273,14 @@ children_first(Walk& walk, const std::vector<std::uint32_t>& found) {
     return {std::move(order), std::move(position)};
 }
 
-CommitGraph build_graph(Walk& walk, const std::vector<std::uint32_t>& found) {
+model::CommitGraph build_graph(Walk& walk, const std::vector<std::uint32_t>& found) {
     const auto [order, position] = children_first(walk, found);
-    CommitGraph graph;
+    model::CommitGraph graph;
     graph.commits.reserve(order.size());
     graph.index.reserve(order.size());
     for (const auto index : order) {
         const Node& n = walk.at(index);
-        Commit commit;
+        model::Commit commit;
         commit.id = to_hex(walk.id(index));
         commit.committer_time = n.committer_time;
         commit.author_time = n.author_time;
@@ -299,9 +299,10 @@ CommitGraph build_graph(Walk& walk, const std::vector<std::uint32_t>& found) {
 
 } // namespace
 
-model::Expected<CommitGraph> walk_commits(CommitReader& reader, const std::vector<git_oid>& include,
-                                          const std::vector<git_oid>& exclude,
-                                          const WalkProgress& progress) {
+model::Expected<model::CommitGraph> walk_commits(CommitReader& reader,
+                                                 const std::vector<git_oid>& include,
+                                                 const std::vector<git_oid>& exclude,
+                                                 const WalkProgress& progress) {
     Walk walk(reader, progress);
     auto found = exclude.empty() ? walk_all(walk, include) : walk_limited(walk, include, exclude);
     if (!found) {

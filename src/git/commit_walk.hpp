@@ -1,7 +1,8 @@
 #pragma once
 
 #include "git/commit_reader.hpp"
-#include "git/facts.hpp"
+#include "model/commit_graph.hpp"
+#include "model/refs.hpp"
 
 #include <functional>
 #include <vector>
@@ -15,8 +16,9 @@ using WalkProgress = std::function<void(std::size_t commits)>;
 // (commit ids, already peeled), children before parents. Without `exclude`
 // every reachable commit is read once; with it, the walk goes newest first
 // and stops once only excluded history is left, as `git rev-list` does.
-model::Expected<CommitGraph> walk_commits(CommitReader& reader, const std::vector<git_oid>& include,
-                                          const std::vector<git_oid>& exclude,
-                                          const WalkProgress& progress = {});
+model::Expected<model::CommitGraph> walk_commits(CommitReader& reader,
+                                                 const std::vector<git_oid>& include,
+                                                 const std::vector<git_oid>& exclude,
+                                                 const WalkProgress& progress = {});
 
 } // namespace git

@@ -1,6 +1,7 @@
 #include "git/libgit2_api.hpp"
 
-#include "model/shared_library.hpp"
+#include "model/error.hpp"
+#include "util/shared_library.hpp"
 
 namespace git {
 
@@ -10,7 +11,7 @@ namespace {
 constexpr const char* k_soname = "libgit2.so.1.5";
 
 Libgit2 load() {
-    const auto library = model::value_or_throw(model::SharedLibrary::open(k_soname, "libgit2-1.5"));
+    const auto library = model::value_or_throw(util::SharedLibrary::open(k_soname, "libgit2-1.5"));
     Libgit2 lib;
 #define PULSE_LIBGIT2_RESOLVE(name) library.resolve("git_" #name, lib.name);
     PULSE_LIBGIT2_FUNCTIONS(PULSE_LIBGIT2_RESOLVE)

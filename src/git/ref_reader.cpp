@@ -8,28 +8,28 @@ namespace {
 
 constexpr int k_max_tag_depth = 64;
 
-ObjectKind kind_of(git_object_t type) {
+model::ObjectKind kind_of(git_object_t type) {
     switch (type) {
     case GIT_OBJECT_COMMIT:
-        return ObjectKind::commit;
+        return model::ObjectKind::commit;
     case GIT_OBJECT_TREE:
-        return ObjectKind::tree;
+        return model::ObjectKind::tree;
     case GIT_OBJECT_BLOB:
-        return ObjectKind::blob;
+        return model::ObjectKind::blob;
     case GIT_OBJECT_TAG:
-        return ObjectKind::tag;
+        return model::ObjectKind::tag;
     default:
-        return ObjectKind::unknown;
+        return model::ObjectKind::unknown;
     }
 }
 
 // Follow a chain of annotated tags from `ref.target`, filling the peeled id
 // and kind; the outermost tag gives the tagger time.
-void peel_tags(git_repository* repo, git_oid current, Ref& ref) {
+void peel_tags(git_repository* repo, git_oid current, model::Ref& ref) {
     for (int depth = 0; depth < k_max_tag_depth; ++depth) {
         git_tag* raw = nullptr;
         if (api().tag_lookup(&raw, repo, &current) != 0) {
-            ref.peeled_kind = ObjectKind::unknown;
+            ref.peeled_kind = model::ObjectKind::unknown;
             return;
         }
         const TagPtr tag(raw);
@@ -40,11 +40,11 @@ void peel_tags(git_repository* repo, git_oid current, Ref& ref) {
         current = *api().tag_target_id(tag.get());
         ref.peeled = to_hex(current);
         ref.peeled_kind = kind_of(api().tag_target_type(tag.get()));
-        if (ref.peeled_kind != ObjectKind::tag) {
+        if (ref.peeled_kind != model::ObjectKind::tag) {
             return;
         }
     }
-    ref.peeled_kind = ObjectKind::unknown;
+    ref.peeled_kind = model::ObjectKind::unknown;
 }
 
 model::Expected<OdbPtr> odb_of(git_repository* repo) {
@@ -55,15 +55,16 @@ model::Expected<OdbPtr> odb_of(git_repository* repo) {
     return OdbPtr(odb);
 }
 
-Ref describe(git_repository* repo, git_odb* odb, const std::string& name, const git_oid& target) {
-    Ref ref;
+model::Ref describe(git_repository* repo, git_odb* odb, const std::string& name,
+                    const git_oid& target) {
+    model::Ref ref;
     ref.name = name;
     ref.target = to_hex(target);
     ref.peeled = ref.target;
     std::size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
     if (api().odb_read_header(&size, &type, odb, &target) != 0) {
-        ref.peeled_kind = ObjectKind::unknown;
+        ref.peeled_kind = model::ObjectKind::unknown;
         return ref;
     }
     ref.peeled_kind = kind_of(type);
@@ -74,18 +75,19 @@ Ref describe(git_repository* repo, git_odb* odb, const std::string& name, const 
 }
 
 // A ref that is not read: its target as is, a branch taken to be a commit.
-Ref unread(const std::string& name, const git_oid& target) {
-    Ref ref;
+model::Ref unread(const std::string& name, const git_oid& target) {
+    model::Ref ref;
     ref.name = name;
     ref.target = to_hex(target);
     ref.peeled = ref.target;
-    ref.peeled_kind = name.starts_with("refs/heads/") ? ObjectKind::commit : ObjectKind::unknown;
+    ref.peeled_kind =
+        name.starts_with("refs/heads/") ? model::ObjectKind::commit : model::ObjectKind::unknown;
     return ref;
 }
 
 } // namespace
 
-model::Expected<RefSnapshot> read_refs(git_repository* repo, const RefFilter& peel) {
+model::Expected<model::RefSnapshot> read_refs(git_repository* repo, const RefFilter& peel) {
     auto odb = odb_of(repo);
     if (!odb) {
         return std::unexpected(odb.error());
@@ -95,7 +97,7 @@ model::Expected<RefSnapshot> read_refs(git_repository* repo, const RefFilter& pe
         return model::fail(error_message("reading refs"));
     }
     const ReferenceIteratorPtr iterator(raw_iterator);
-    RefSnapshot refs;
+    model::RefSnapshot refs;
     git_reference* raw = nullptr;
     int status = 0;
     while ((status = api().reference_next(&raw, iterator.get())) == 0) {
@@ -111,12 +113,13 @@ model::Expected<RefSnapshot> read_refs(git_repository* repo, const RefFilter& pe
     if (status != GIT_ITEROVER) {
         return model::fail(error_message("reading refs"));
     }
-    std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
+    std::sort(refs.begin(), refs.end(),
+              [](const model::Ref& a, const model::Ref& b) { return a.name < b.name; });
     return refs;
 }
 
-model::Expected<Ref> describe_ref(git_repository* repo, const std::string& name,
-                                  const git_oid& target) {
+model::Expected<model::Ref> describe_ref(git_repository* repo, const std::string& name,
+                                         const git_oid& target) {
     auto odb = odb_of(repo);
     if (!odb) {
         return std::unexpected(odb.error());

@@ -161,11 +161,11 @@ std::optional<std::filesystem::path> Repository::work_tree() const {
     return std::filesystem::path(folder);
 }
 
-model::Expected<RefSnapshot> Repository::refs() const {
+model::Expected<model::RefSnapshot> Repository::refs() const {
     return refs([](const std::string&) { return true; });
 }
 
-model::Expected<RefSnapshot> Repository::refs(const RefFilter& peel) const {
+model::Expected<model::RefSnapshot> Repository::refs(const RefFilter& peel) const {
     auto refs = read_refs(m_repo.get(), peel);
     if (!refs) {
         return model::fail("'" + m_path.string() + "': " + refs.error().message);
@@ -173,14 +173,14 @@ model::Expected<RefSnapshot> Repository::refs(const RefFilter& peel) const {
     return refs;
 }
 
-model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
-                                                 const std::vector<std::string>& exclude) {
+model::Expected<model::CommitGraph> Repository::commits(const std::vector<std::string>& include,
+                                                        const std::vector<std::string>& exclude) {
     return commits(include, exclude, m_walk_options);
 }
 
-model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>& include,
-                                                 const std::vector<std::string>& exclude,
-                                                 const WalkOptions& options) {
+model::Expected<model::CommitGraph> Repository::commits(const std::vector<std::string>& include,
+                                                        const std::vector<std::string>& exclude,
+                                                        const WalkOptions& options) {
     const std::string context = "reading history of '" + m_path.string() + "'";
     auto reader =
         CommitReader::open(m_repo.get(), to_shallow_set(shallow_commits()), !options.author_times);
@@ -204,7 +204,8 @@ model::Expected<CommitGraph> Repository::commits(const std::vector<std::string>&
     return graph;
 }
 
-model::Expected<Ref> Repository::resolve(const std::string& name, const std::string& target) {
+model::Expected<model::Ref> Repository::resolve(const std::string& name,
+                                                const std::string& target) {
     git_oid oid;
     if (!from_hex(target, oid)) {
         return model::fail("ref '" + name + "': '" + target + "' is not a full object id");

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "derive/derive.hpp"
-#include "git/facts.hpp"
+#include "git/ref_filter.hpp"
+#include "model/commit_graph.hpp"
 #include "model/error.hpp"
+#include "model/refs.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -18,7 +19,7 @@ namespace git {
 
 // An open repository (bare or not). Errors read like
 // "opening repository '/srv/x.git': ...".
-class Repository : public derive::History {
+class Repository {
 public:
     // Open a repository at exactly this path (no search upwards).
     static model::Expected<Repository> open(const std::filesystem::path& path);
@@ -28,12 +29,12 @@ public:
     static model::Expected<Repository> discover(const std::filesystem::path& start);
 
     // Read every ref in one pass, peeling tags through chains of annotated tags.
-    model::Expected<RefSnapshot> refs() const;
+    model::Expected<model::RefSnapshot> refs() const;
 
     // Read every ref in one pass, peeling only those `peel` names; the rest
     // keep their target unread, branches taken to be commits (a walk drops an
     // excluded tip that is not). A hook needs only the release tags peeled.
-    model::Expected<RefSnapshot> refs(const RefFilter& peel) const;
+    model::Expected<model::RefSnapshot> refs(const RefFilter& peel) const;
 
     // How a walk reads history.
     struct WalkOptions {
@@ -46,20 +47,20 @@ public:
     };
 
     // Return the commits reachable from `include` and not from `exclude`,
-    // walked with the options set by set_walk_options (derive's entry point).
-    model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
-                                         const std::vector<std::string>& exclude) override;
+    // walked with the options set by set_walk_options.
+    model::Expected<model::CommitGraph> commits(const std::vector<std::string>& include,
+                                                const std::vector<std::string>& exclude);
 
     // Set how commits(include, exclude) walks, for the derivations that follow.
     void set_walk_options(WalkOptions options) { m_walk_options = std::move(options); }
 
     // Return the commits reachable from `include` and not from `exclude`.
-    model::Expected<CommitGraph> commits(const std::vector<std::string>& include,
-                                         const std::vector<std::string>& exclude,
-                                         const WalkOptions& options);
+    model::Expected<model::CommitGraph> commits(const std::vector<std::string>& include,
+                                                const std::vector<std::string>& exclude,
+                                                const WalkOptions& options);
 
     // Return a ref as it reads when it points at `target` (peeled, tagger time).
-    model::Expected<Ref> resolve(const std::string& name, const std::string& target) override;
+    model::Expected<model::Ref> resolve(const std::string& name, const std::string& target);
 
     // Return the commit a revision names ("HEAD", "v1.2.0", "main~2", an id).
     model::Expected<std::string> resolve_commit(const std::string& revision) const;

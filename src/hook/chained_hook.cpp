@@ -1,6 +1,6 @@
 #include "hook/chained_hook.hpp"
 
-#include "hook/child_process.hpp"
+#include "util/child_process.hpp"
 
 #include <iostream>
 #include <unistd.h>
@@ -14,9 +14,9 @@ int run_chained_hook(const std::string& path, const std::vector<std::string>& ar
     }
     std::vector<std::string> argv{path};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto status = run_with_input(argv, input);
+    auto status = util::run_with_input(argv, input);
     if (!status) {
-        std::cerr << "pulse-agent: error: " << status.error().message << "\n";
+        std::cerr << "pulse-agent: error: " << status.error() << "\n";
         return 1;
     }
     return *status;

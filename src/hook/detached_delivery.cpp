@@ -1,8 +1,8 @@
 #include "hook/detached_delivery.hpp"
 
-#include "cli/delivery.hpp"
-#include "hook/child_process.hpp"
-#include "hook/push_derivation.hpp"
+#include "pipeline/delivery.hpp"
+#include "pipeline/recorded_pushes.hpp"
+#include "util/child_process.hpp"
 
 #include <filesystem>
 
@@ -25,25 +25,25 @@ std::string own_program() {
 } // namespace
 
 model::Expected<void> start_detached_delivery() {
-    auto started = spawn_detached({own_program(), "hook", "deliver"});
+    auto started = util::spawn_detached({own_program(), "hook", "deliver"});
     if (!started) {
-        return model::fail("could not start a background delivery: " + started.error().message);
+        return model::fail("could not start a background delivery: " + started.error());
     }
     return {};
 }
 
 int deliver_in_background(const config::Settings& settings) {
-    auto box = cli::open_outbox(settings);
+    auto box = pipeline::open_outbox(settings);
     // Another process deriving now picks up our push too, unless it is about
     // to finish: wait for it rather than leave the push to the next one.
-    const auto derived = derive_recorded_pushes(settings, box, std::chrono::seconds(60));
-    print_derivation(derived);
+    const auto derived = pipeline::derive_recorded_pushes(settings, box, std::chrono::seconds(60));
+    pipeline::print_derivation(derived);
     const bool derivation_ok = derived.ran && derived.failed == 0;
     if (settings.file.hook.deliver != "background" || !settings.api_key) {
         return derivation_ok ? 0 : 1;
     }
     const auto wait = std::chrono::seconds(settings.file.timeouts.total + 5);
-    const auto round = cli::deliver_due(settings, box, wait);
+    const auto round = pipeline::deliver_due(settings, box, wait);
     return round && derivation_ok ? 0 : 1;
 }
 

@@ -1,6 +1,6 @@
 #include "hook/hook_site.hpp"
 
-#include "hook/child_process.hpp"
+#include "util/child_process.hpp"
 
 #include <cstdlib>
 #include <sstream>
@@ -46,11 +46,11 @@ model::Expected<RepositoryHooks> locate_hooks(const fs::path& path) {
     // GIT_CEILING_DIRECTORIES keeps git from finding an enclosing repository
     // when `path` is none.
     ::setenv("GIT_CEILING_DIRECTORIES", where.parent_path().c_str(), 1);
-    auto printed = run_for_output({"git", "-C", where.string(), "rev-parse", "--is-bare-repository",
-                                   "--absolute-git-dir", "--git-path", "hooks"});
+    auto printed =
+        util::run_for_output({"git", "-C", where.string(), "rev-parse", "--is-bare-repository",
+                              "--absolute-git-dir", "--git-path", "hooks"});
     if (!printed) {
-        return model::fail("'" + path.string() +
-                           "' is not a git repository: " + printed.error().message);
+        return model::fail("'" + path.string() + "' is not a git repository: " + printed.error());
     }
     std::istringstream lines(*printed);
     std::string bare, git_dir, hooks;

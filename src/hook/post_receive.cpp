@@ -1,10 +1,10 @@
 #include "hook/post_receive.hpp"
 
+#include "derive/hook_input.hpp"
 #include "hook/detached_delivery.hpp"
-#include "hook/hook_input.hpp"
-#include "hook/recorder.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/push_queue.hpp"
+#include "pipeline/recorder.hpp"
 
 #include <filesystem>
 
@@ -27,11 +27,11 @@ model::Expected<void> check_repository(const std::filesystem::path& git_dir) {
 void record_push(const config::Settings& settings, const HookContext& context,
                  const std::vector<derive::RefUpdate>& updates, model::UnixSeconds now) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.database().wait_busy_briefly(k_outbox_patience);
+    box.database().wait_busy_briefly(pipeline::k_outbox_patience);
     outbox::PushQueue queue(box.database());
     outbox::RecordedPush push;
     push.git_dir = context.git_dir.string();
-    push.updates = format_post_receive(updates);
+    push.updates = derive::format_post_receive(updates);
     push.pushed_at = now;
     push.pusher = context.pusher;
     queue.record(push);
@@ -42,11 +42,11 @@ void record_push(const config::Settings& settings, const HookContext& context,
 model::Expected<PushRecord> record_post_receive(const config::Settings& settings,
                                                 const HookContext& context, std::string_view input,
                                                 model::UnixSeconds now) {
-    auto parsed = parse_post_receive(input);
+    auto parsed = derive::parse_post_receive(input);
     if (!parsed) {
         return std::unexpected(parsed.error());
     }
-    const auto updates = branch_and_tag_updates(*parsed);
+    const auto updates = derive::branch_and_tag_updates(*parsed);
     if (updates.empty()) {
         return PushRecord{};
     }

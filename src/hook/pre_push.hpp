@@ -1,9 +1,9 @@
 #pragma once
 
 #include "config/settings.hpp"
-#include "hook/recorder.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
+#include "pipeline/recorder.hpp"
 
 #include <filesystem>
 #include <string>
@@ -15,9 +15,8 @@ namespace hook {
 // Queue one change per commit the push sends and `remote` does not have yet
 // (not reachable from the remote's old ids that exist here, nor from
 // refs/remotes/REMOTE/*), timed `now`, the start of the push.
-model::Expected<HookOutcome> record_pre_push(const config::Settings& settings,
-                                             const std::filesystem::path& git_dir,
-                                             const std::string& remote, std::string_view input,
-                                             model::UnixSeconds now);
+model::Expected<pipeline::HookOutcome>
+record_pre_push(const config::Settings& settings, const std::filesystem::path& git_dir,
+                const std::string& remote, std::string_view input, model::UnixSeconds now);
 
 } // namespace hook

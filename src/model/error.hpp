@@ -8,6 +8,10 @@ namespace model {
 
 // A failure a caller can act on, carried as a value until the edge prints it.
 struct Error {
+    Error() = default;
+    // Take a plain message, as the util floor returns them.
+    Error(std::string text) : message(std::move(text)) {}
+
     std::string message;
 };
 
@@ -30,6 +34,15 @@ public:
 // Return the value or throw the error as a Failure.
 template <typename T>
 T value_or_throw(Expected<T> result) {
+    if (!result) {
+        throw Failure(result.error());
+    }
+    return std::move(*result);
+}
+
+// Return the value or throw the message as a Failure (a util result).
+template <typename T>
+T value_or_throw(std::expected<T, std::string> result) {
     if (!result) {
         throw Failure(result.error());
     }

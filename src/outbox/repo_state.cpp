@@ -29,24 +29,24 @@ CREATE TABLE IF NOT EXISTS watch_refs (
 ) WITHOUT ROWID;
 )sql";
 
-bool same_ref(const git::Ref& a, const git::Ref& b) {
+bool same_ref(const model::Ref& a, const model::Ref& b) {
     return a.name == b.name && a.target == b.target && a.peeled == b.peeled &&
            a.peeled_kind == b.peeled_kind && a.tagger_time == b.tagger_time;
 }
 
-git::Ref read_ref(const Statement& stmt) {
-    git::Ref ref;
+model::Ref read_ref(const Statement& stmt) {
+    model::Ref ref;
     ref.name = stmt.text(0);
     ref.target = stmt.text(1);
     ref.peeled = stmt.text(2);
-    ref.peeled_kind = static_cast<git::ObjectKind>(stmt.integer(3));
+    ref.peeled_kind = static_cast<model::ObjectKind>(stmt.integer(3));
     if (!stmt.is_null(4)) {
         ref.tagger_time = stmt.integer(4);
     }
     return ref;
 }
 
-void bind_ref(Statement& stmt, std::int64_t id, const git::Ref& ref) {
+void bind_ref(Statement& stmt, std::int64_t id, const model::Ref& ref) {
     stmt.bind(1, id)
         .bind(2, ref.name)
         .bind(3, ref.target)
@@ -76,7 +76,7 @@ std::optional<std::int64_t> RepoState::repo_id(std::string_view path) {
     return stmt.integer(0);
 }
 
-std::optional<git::RefSnapshot> RepoState::snapshot(std::string_view path) {
+std::optional<model::RefSnapshot> RepoState::snapshot(std::string_view path) {
     const auto id = repo_id(path);
     if (!id) {
         return std::nullopt;
@@ -84,7 +84,7 @@ std::optional<git::RefSnapshot> RepoState::snapshot(std::string_view path) {
     auto stmt = m_db.prepare("SELECT name, target, peeled, kind, tagger_time FROM watch_refs "
                              "WHERE repo = ? ORDER BY name");
     stmt.bind(1, *id);
-    git::RefSnapshot refs;
+    model::RefSnapshot refs;
     while (stmt.step()) {
         refs.push_back(read_ref(stmt));
     }
@@ -103,10 +103,10 @@ std::int64_t RepoState::upsert_repo(std::string_view path, std::string_view syst
     return stmt.integer(0);
 }
 
-void RepoState::write_refs(std::int64_t id, const git::RefSnapshot* before,
-                           const git::RefSnapshot& after) {
-    std::map<std::string_view, const git::Ref*> old_refs;
-    for (const auto& ref : before ? *before : git::RefSnapshot{}) {
+void RepoState::write_refs(std::int64_t id, const model::RefSnapshot* before,
+                           const model::RefSnapshot& after) {
+    std::map<std::string_view, const model::Ref*> old_refs;
+    for (const auto& ref : before ? *before : model::RefSnapshot{}) {
         old_refs.emplace(ref.name, &ref);
     }
     auto upsert = m_db.prepare("INSERT OR REPLACE INTO watch_refs "
@@ -129,8 +129,9 @@ void RepoState::write_refs(std::int64_t id, const git::RefSnapshot* before,
     }
 }
 
-void RepoState::save(std::string_view path, std::string_view system, const git::RefSnapshot* before,
-                     const git::RefSnapshot& after, model::UnixSeconds now, const Transaction&) {
+void RepoState::save(std::string_view path, std::string_view system,
+                     const model::RefSnapshot* before, const model::RefSnapshot& after,
+                     model::UnixSeconds now, const Transaction&) {
     const auto id = upsert_repo(path, system, now);
     if (!before) {
         m_db.prepare("DELETE FROM watch_refs WHERE repo = ?").bind(1, id).run();

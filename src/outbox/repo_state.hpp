@@ -1,6 +1,7 @@
 #pragma once
 
-#include "git/facts.hpp"
+#include "model/commit_graph.hpp"
+#include "model/refs.hpp"
 #include "model/time.hpp"
 #include "outbox/database.hpp"
 
@@ -45,12 +46,12 @@ public:
     explicit RepoState(Database& db);
 
     // Return a repository's stored snapshot; nullopt when it was never seen.
-    std::optional<git::RefSnapshot> snapshot(std::string_view path);
+    std::optional<model::RefSnapshot> snapshot(std::string_view path);
 
     // Store a repository's refs, first seen or changed, inside the caller's
     // transaction: only the refs that differ from `before` are written.
-    void save(std::string_view path, std::string_view system, const git::RefSnapshot* before,
-              const git::RefSnapshot& after, model::UnixSeconds now, const Transaction& tx);
+    void save(std::string_view path, std::string_view system, const model::RefSnapshot* before,
+              const model::RefSnapshot& after, model::UnixSeconds now, const Transaction& tx);
 
     // Record the time and error of polls, inside the caller's transaction; a
     // repository whose first poll failed gets a row without a snapshot.
@@ -70,7 +71,8 @@ private:
     std::int64_t upsert_repo(std::string_view path, std::string_view system,
                              model::UnixSeconds now);
     // Write the refs that differ between the snapshots, delete the gone ones.
-    void write_refs(std::int64_t id, const git::RefSnapshot* before, const git::RefSnapshot& after);
+    void write_refs(std::int64_t id, const model::RefSnapshot* before,
+                    const model::RefSnapshot& after);
 
     Database& m_db;
 };

@@ -1,6 +1,7 @@
 #include "sender/libcurl.hpp"
 
-#include "model/shared_library.hpp"
+#include "model/error.hpp"
+#include "util/shared_library.hpp"
 
 #include <string>
 
@@ -13,7 +14,7 @@ namespace {
 constexpr const char* k_soname = "libcurl.so.4";
 
 Libcurl load() {
-    const auto library = model::value_or_throw(model::SharedLibrary::open(k_soname, "libcurl4"));
+    const auto library = model::value_or_throw(util::SharedLibrary::open(k_soname, "libcurl4"));
     Libcurl curl{};
     library.resolve("curl_global_init", curl.global_init);
     library.resolve("curl_easy_init", curl.easy_init);

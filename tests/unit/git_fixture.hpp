@@ -5,6 +5,7 @@
 
 #include "derive/derive.hpp"
 #include "git/repository.hpp"
+#include "pipeline/repository_history.hpp"
 #include "temp_dir.hpp"
 
 #include <array>
@@ -238,13 +239,14 @@ inline Events backfill(const GitRepo& repo, derive::Policy policy = {},
     REQUIRE(refs.has_value());
     auto ready = derive::make_policy(std::move(policy));
     REQUIRE(ready.has_value());
-    auto derived = derive::backfill(*refs, opened, *ready, options);
+    pipeline::RepositoryHistory history(opened);
+    auto derived = derive::backfill(*refs, history, *ready, options);
     REQUIRE_MESSAGE(derived.has_value(), (derived ? "" : derived.error().message));
     return collect(*derived);
 }
 
 // Read a repository's refs with pulse-agent's git layer.
-inline git::RefSnapshot refs_of(const GitRepo& repo) {
+inline model::RefSnapshot refs_of(const GitRepo& repo) {
     auto opened = open(repo);
     auto refs = opened.refs();
     REQUIRE_MESSAGE(refs.has_value(), (refs ? "" : refs.error().message));
@@ -252,13 +254,14 @@ inline git::RefSnapshot refs_of(const GitRepo& repo) {
 }
 
 // Derive the events of the updates between `before` and the repository now.
-inline Events updates_since(const GitRepo& repo, const git::RefSnapshot& before,
+inline Events updates_since(const GitRepo& repo, const model::RefSnapshot& before,
                             derive::Policy policy = {}, long long now = 1800000000) {
     auto opened = open(repo);
     const auto after = refs_of(repo);
     auto ready = derive::make_policy(std::move(policy));
     REQUIRE(ready.has_value());
-    auto derived = derive::updates(before, derive::diff_refs(before, after), opened, *ready, now);
+    pipeline::RepositoryHistory history(opened);
+    auto derived = derive::updates(before, derive::diff_refs(before, after), history, *ready, now);
     REQUIRE_MESSAGE(derived.has_value(), (derived ? "" : derived.error().message));
     return collect(*derived);
 }

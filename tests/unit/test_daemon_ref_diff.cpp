@@ -4,8 +4,8 @@
 
 namespace {
 
-git::Ref ref(std::string name, std::string target) {
-    return {std::move(name), target, target, git::ObjectKind::commit, std::nullopt};
+model::Ref ref(std::string name, std::string target) {
+    return {std::move(name), target, target, model::ObjectKind::commit, std::nullopt};
 }
 
 const std::string k_a(40, 'a');
@@ -13,9 +13,9 @@ const std::string k_b(40, 'b');
 
 } // namespace
 
-TEST_SUITE("watch::reported_refs") {
+TEST_SUITE("pulse_daemon::reported_refs") {
     TEST_CASE("keeps branches and tags only") {
-        const auto refs = watch::reported_refs(
+        const auto refs = pulse_daemon::reported_refs(
             {ref("refs/changes/01/1/1", k_a), ref("refs/heads/main", k_a),
              ref("refs/notes/commits", k_b), ref("refs/pull/7/head", k_a),
              ref("refs/remotes/origin/main", k_a), ref("refs/tags/v1.0.0", k_b)});
@@ -25,16 +25,17 @@ TEST_SUITE("watch::reported_refs") {
     }
 }
 
-TEST_SUITE("watch::ref_updates") {
+TEST_SUITE("pulse_daemon::ref_updates") {
     TEST_CASE("equal snapshots give no update") {
-        const git::RefSnapshot refs = {ref("refs/heads/main", k_a), ref("refs/tags/v1", k_b)};
-        CHECK(watch::ref_updates(refs, refs).empty());
+        const model::RefSnapshot refs = {ref("refs/heads/main", k_a), ref("refs/tags/v1", k_b)};
+        CHECK(pulse_daemon::ref_updates(refs, refs).empty());
     }
 
     TEST_CASE("creations, moves and deletions read like a push, sorted by name") {
-        const git::RefSnapshot before = {ref("refs/heads/gone", k_a), ref("refs/heads/main", k_a)};
-        const git::RefSnapshot after = {ref("refs/tags/v1", k_b), ref("refs/heads/main", k_b)};
-        const auto updates = watch::ref_updates(before, after);
+        const model::RefSnapshot before = {ref("refs/heads/gone", k_a),
+                                           ref("refs/heads/main", k_a)};
+        const model::RefSnapshot after = {ref("refs/tags/v1", k_b), ref("refs/heads/main", k_b)};
+        const auto updates = pulse_daemon::ref_updates(before, after);
         REQUIRE(updates.size() == 3);
         CHECK(updates[0].name == "refs/heads/gone");
         CHECK(updates[0].old_id == k_a);
@@ -48,10 +49,10 @@ TEST_SUITE("watch::ref_updates") {
     }
 
     TEST_CASE("an annotated tag compares by its tag object, not by what it peels to") {
-        git::Ref before = ref("refs/tags/v1", k_a);
-        git::Ref after = before;
+        model::Ref before = ref("refs/tags/v1", k_a);
+        model::Ref after = before;
         after.target = k_b;
-        const auto updates = watch::ref_updates({before}, {after});
+        const auto updates = pulse_daemon::ref_updates({before}, {after});
         REQUIRE(updates.size() == 1);
         CHECK(updates[0].old_id == k_a);
         CHECK(updates[0].new_id == k_b);

@@ -6,16 +6,16 @@
 namespace {
 
 // Fingerprints as if taken now, or a minute from now (past the racy window).
-watch::RefFingerprint take(const git_fixture::GitRepo& repo) {
-    return watch::fingerprint_refs(repo.path(), std::time(nullptr));
+pulse_daemon::RefFingerprint take(const git_fixture::GitRepo& repo) {
+    return pulse_daemon::fingerprint_refs(repo.path(), std::time(nullptr));
 }
-watch::RefFingerprint take_later(const git_fixture::GitRepo& repo) {
-    return watch::fingerprint_refs(repo.path(), std::time(nullptr) + 60);
+pulse_daemon::RefFingerprint take_later(const git_fixture::GitRepo& repo) {
+    return pulse_daemon::fingerprint_refs(repo.path(), std::time(nullptr) + 60);
 }
 
 } // namespace
 
-TEST_SUITE("watch::fingerprint_refs") {
+TEST_SUITE("pulse_daemon::fingerprint_refs") {
     TEST_CASE("unchanged refs keep their fingerprint; it vouches once settled") {
         git_fixture::TempDir dir;
         git_fixture::GitRepo repo(dir, "repo.git", true);
@@ -25,11 +25,11 @@ TEST_SUITE("watch::fingerprint_refs") {
         const auto fresh = take(repo);
         CHECK(fresh.usable);
         CHECK_FALSE(fresh.settled);
-        CHECK_FALSE(watch::vouches_unchanged(fresh, take(repo)));
+        CHECK_FALSE(pulse_daemon::vouches_unchanged(fresh, take(repo)));
         const auto settled = take_later(repo);
         CHECK(settled.settled);
         CHECK(settled.hash == fresh.hash);
-        CHECK(watch::vouches_unchanged(settled, take_later(repo)));
+        CHECK(pulse_daemon::vouches_unchanged(settled, take_later(repo)));
     }
 
     TEST_CASE("every way git changes refs changes it") {
@@ -59,9 +59,9 @@ TEST_SUITE("watch::fingerprint_refs") {
             repo.git("pack-refs --all");
             const auto packed = take_later(repo);
             repo.git("tag -d v1.0.0");
-            CHECK_FALSE(watch::vouches_unchanged(packed, take_later(repo)));
+            CHECK_FALSE(pulse_daemon::vouches_unchanged(packed, take_later(repo)));
         }
-        CHECK_FALSE(watch::vouches_unchanged(before, take_later(repo)));
+        CHECK_FALSE(pulse_daemon::vouches_unchanged(before, take_later(repo)));
     }
 
     TEST_CASE("a layout it does not understand is never trusted") {
@@ -69,6 +69,7 @@ TEST_SUITE("watch::fingerprint_refs") {
         git_fixture::GitRepo repo(dir, "repo.git", true);
         std::filesystem::create_directories(repo.path() / "reftable");
         CHECK_FALSE(take_later(repo).usable);
-        CHECK_FALSE(watch::fingerprint_refs(dir.path() / "missing", std::time(nullptr)).usable);
+        CHECK_FALSE(
+            pulse_daemon::fingerprint_refs(dir.path() / "missing", std::time(nullptr)).usable);
     }
 }

@@ -1,5 +1,5 @@
-#include "daemon/repository_patterns.hpp"
 #include "git_fixture.hpp"
+#include "util/repository_glob.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,19 +14,19 @@ fs::path bare(const git_fixture::TempDir& dir, const std::string& relative) {
 }
 
 std::vector<fs::path> expand(const git_fixture::TempDir& dir, const std::string& pattern) {
-    return watch::expand_pattern((dir.path() / pattern).string()).repositories;
+    return util::expand_pattern((dir.path() / pattern).string()).repositories;
 }
 
 } // namespace
 
-TEST_SUITE("watch::expand_pattern") {
+TEST_SUITE("util::expand_pattern") {
     TEST_CASE("a plain path is the repository itself, or a problem") {
         git_fixture::TempDir dir;
         const auto repo = bare(dir, "a.git");
         CHECK(expand(dir, "a.git") == std::vector<fs::path>{repo});
         CHECK(expand(dir, "a.git/") == std::vector<fs::path>{repo});
         CHECK(expand(dir, "./x/../a.git") == std::vector<fs::path>{repo});
-        const auto missing = watch::expand_pattern((dir.path() / "missing.git").string());
+        const auto missing = util::expand_pattern((dir.path() / "missing.git").string());
         CHECK(missing.repositories.empty());
         REQUIRE(missing.problems.size() == 1);
         CHECK(missing.problems[0].find("no such folder") != std::string::npos);
@@ -56,7 +56,7 @@ TEST_SUITE("watch::expand_pattern") {
 
     TEST_CASE("a glob that matches nothing is no problem") {
         git_fixture::TempDir dir;
-        const auto none = watch::expand_pattern((dir.path() / "*.git").string());
+        const auto none = util::expand_pattern((dir.path() / "*.git").string());
         CHECK(none.repositories.empty());
         CHECK(none.problems.empty());
         CHECK(expand(dir, "missing/*.git").empty());
@@ -65,7 +65,7 @@ TEST_SUITE("watch::expand_pattern") {
     TEST_CASE("a work tree counts as a repository, its parent does not") {
         git_fixture::TempDir dir;
         git_fixture::GitRepo work(dir, "work");
-        CHECK(watch::is_repository(work.path()));
-        CHECK_FALSE(watch::is_repository(dir.path()));
+        CHECK(util::is_repository(work.path()));
+        CHECK_FALSE(util::is_repository(dir.path()));
     }
 }

@@ -1,4 +1,5 @@
 #include "git_fixture.hpp"
+#include "pipeline/repository_history.hpp"
 
 using git_fixture::GitRepo;
 using git_fixture::TempDir;
@@ -142,7 +143,8 @@ TEST_SUITE("derive::backfill") {
         repo.checkout("main");
         repo.git("branch -D rc");
         auto opened = git_fixture::open(repo);
-        auto derived = derive::backfill(*opened.refs(), opened, *derive::make_policy({}), {});
+        pipeline::RepositoryHistory history(opened);
+        auto derived = derive::backfill(*opened.refs(), history, *derive::make_policy({}), {});
         REQUIRE(derived.has_value());
         CHECK(derived->summary.tags_not_commit == 2);
         CHECK(derived->summary.tags_not_release == 3);
@@ -264,7 +266,8 @@ TEST_SUITE("derive::backfill") {
         TempDir dir;
         GitRepo repo(dir, "empty.git", true);
         auto opened = git_fixture::open(repo);
-        auto derived = derive::backfill(*opened.refs(), opened, *derive::make_policy({}), {});
+        pipeline::RepositoryHistory history(opened);
+        auto derived = derive::backfill(*opened.refs(), history, *derive::make_policy({}), {});
         REQUIRE(derived.has_value());
         CHECK(derived->events.empty());
         REQUIRE(derived->summary.notes.size() == 1);

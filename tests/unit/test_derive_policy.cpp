@@ -5,8 +5,8 @@
 
 namespace {
 
-git::Ref tag(const std::string& name, git::ObjectKind kind = git::ObjectKind::commit) {
-    return git::Ref{"refs/tags/" + name, "t", "p", kind, std::nullopt};
+model::Ref tag(const std::string& name, model::ObjectKind kind = model::ObjectKind::commit) {
+    return model::Ref{"refs/tags/" + name, "t", "p", kind, std::nullopt};
 }
 
 } // namespace
@@ -21,10 +21,10 @@ TEST_SUITE("derive::Policy") {
                                  "release", "v1.0.0-beta+exp"}) {
             CHECK_MESSAGE(!derive::is_release_tag(policy, tag(name)), name);
         }
-        CHECK_FALSE(derive::is_release_tag(policy, tag("v1.0.0", git::ObjectKind::tree)));
-        CHECK_FALSE(derive::is_release_tag(policy, tag("v1.0.0", git::ObjectKind::blob)));
+        CHECK_FALSE(derive::is_release_tag(policy, tag("v1.0.0", model::ObjectKind::tree)));
+        CHECK_FALSE(derive::is_release_tag(policy, tag("v1.0.0", model::ObjectKind::blob)));
         CHECK_FALSE(derive::is_release_tag(
-            policy, git::Ref{"refs/heads/v1.0.0", "t", "p", git::ObjectKind::commit, {}}));
+            policy, model::Ref{"refs/heads/v1.0.0", "t", "p", model::ObjectKind::commit, {}}));
         CHECK(derive::matches_release_pattern(policy, "refs/tags/v1.0.0"));
     }
 

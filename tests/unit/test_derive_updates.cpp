@@ -1,4 +1,5 @@
 #include "git_fixture.hpp"
+#include "pipeline/repository_history.hpp"
 
 using git_fixture::GitRepo;
 using git_fixture::TempDir;
@@ -105,7 +106,8 @@ TEST_SUITE("derive::updates") {
         repo.git("tag -f v1.1.0 HEAD");
         auto opened = git_fixture::open(repo);
         const auto after = git_fixture::refs_of(repo);
-        auto derived = derive::updates(before, derive::diff_refs(before, after), opened,
+        pipeline::RepositoryHistory history(opened);
+        auto derived = derive::updates(before, derive::diff_refs(before, after), history,
                                        *derive::make_policy({}), k_now);
         REQUIRE(derived.has_value());
         CHECK(derived->events.empty());
@@ -259,7 +261,8 @@ TEST_SUITE("derive::updates") {
         const auto updates = derive::diff_refs(before, after);
         CHECK(updates.size() == 3);
         auto opened = git_fixture::open(repo);
-        auto rebuilt = derive::refs_before(after, updates, opened);
+        pipeline::RepositoryHistory history(opened);
+        auto rebuilt = derive::refs_before(after, updates, history);
         REQUIRE(rebuilt.has_value());
         REQUIRE(rebuilt->size() == before.size());
         for (std::size_t i = 0; i < before.size(); ++i) {

@@ -9,14 +9,14 @@ using git_fixture::TempDir;
 
 namespace {
 
-const git::Ref& find_ref(const git::RefSnapshot& refs, const std::string& name) {
+const model::Ref& find_ref(const model::RefSnapshot& refs, const std::string& name) {
     const auto it = std::find_if(refs.begin(), refs.end(),
-                                 [&](const git::Ref& ref) { return ref.name == name; });
+                                 [&](const model::Ref& ref) { return ref.name == name; });
     REQUIRE_MESSAGE(it != refs.end(), "no ref " << name);
     return *it;
 }
 
-std::set<std::string> ids_of(const git::CommitGraph& graph) {
+std::set<std::string> ids_of(const model::CommitGraph& graph) {
     std::set<std::string> ids;
     for (const auto& commit : graph.commits) {
         ids.insert(commit.id);
@@ -25,7 +25,7 @@ std::set<std::string> ids_of(const git::CommitGraph& graph) {
 }
 
 // Check the graph's promises: children before parents, parents inside, index right.
-void check_graph_shape(const git::CommitGraph& graph) {
+void check_graph_shape(const model::CommitGraph& graph) {
     for (std::uint32_t i = 0; i < graph.commits.size(); ++i) {
         CHECK(graph.index.at(graph.commits[i].id) == i);
         for (const auto parent : graph.commits[i].parents) {
@@ -34,8 +34,8 @@ void check_graph_shape(const git::CommitGraph& graph) {
     }
 }
 
-git::CommitGraph walk(git::Repository& repo, const std::vector<std::string>& include,
-                      const std::vector<std::string>& exclude, bool author_times = true) {
+model::CommitGraph walk(git::Repository& repo, const std::vector<std::string>& include,
+                        const std::vector<std::string>& exclude, bool author_times = true) {
     git::Repository::WalkOptions options;
     options.author_times = author_times;
     auto graph = repo.commits(include, exclude, options);
@@ -145,16 +145,16 @@ TEST_SUITE("git::Repository") {
         const auto& light = find_ref(refs, "refs/tags/light");
         CHECK(light.target == commit);
         CHECK(light.peeled == commit);
-        CHECK(light.peeled_kind == git::ObjectKind::commit);
+        CHECK(light.peeled_kind == model::ObjectKind::commit);
         CHECK_FALSE(light.tagger_time.has_value());
         const auto& nested = find_ref(refs, "refs/tags/nested");
         CHECK(nested.target == repo.rev_parse("nested"));
         CHECK(nested.target != repo.rev_parse("annotated"));
         CHECK(nested.peeled == commit);
-        CHECK(nested.peeled_kind == git::ObjectKind::commit);
+        CHECK(nested.peeled_kind == model::ObjectKind::commit);
         CHECK(nested.tagger_time == outer_time);
-        CHECK(find_ref(refs, "refs/tags/on-tree").peeled_kind == git::ObjectKind::tree);
-        CHECK(find_ref(refs, "refs/tags/on-blob").peeled_kind == git::ObjectKind::blob);
+        CHECK(find_ref(refs, "refs/tags/on-tree").peeled_kind == model::ObjectKind::tree);
+        CHECK(find_ref(refs, "refs/tags/on-blob").peeled_kind == model::ObjectKind::blob);
         CHECK(find_ref(refs, "refs/tags/on-blob").peeled == blob);
     }
 
@@ -192,9 +192,9 @@ TEST_SUITE("git::Repository") {
         CHECK(find_ref(*refs, "refs/tags/annotated").tagger_time.has_value());
         const auto& skipped = find_ref(*refs, "refs/tags/skipped");
         CHECK(skipped.peeled == skipped.target);
-        CHECK(skipped.peeled_kind == git::ObjectKind::unknown);
+        CHECK(skipped.peeled_kind == model::ObjectKind::unknown);
         // Unread branches are taken to be commits; a walk drops one that is not.
-        CHECK(find_ref(*refs, "refs/heads/on-tree").peeled_kind == git::ObjectKind::commit);
+        CHECK(find_ref(*refs, "refs/heads/on-tree").peeled_kind == model::ObjectKind::commit);
         CHECK(find_ref(*refs, "refs/heads/main").peeled == commit);
     }
 

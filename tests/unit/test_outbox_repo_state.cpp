@@ -16,16 +16,16 @@ struct TempOutbox {
     }
 };
 
-git::Ref branch(std::string name, std::string id) {
-    return {"refs/heads/" + name, id, id, git::ObjectKind::commit, std::nullopt};
+model::Ref branch(std::string name, std::string id) {
+    return {"refs/heads/" + name, id, id, model::ObjectKind::commit, std::nullopt};
 }
 
-git::Ref annotated_tag(std::string name, std::string tag_id, std::string commit_id,
-                       model::UnixSeconds when) {
-    return {"refs/tags/" + name, tag_id, commit_id, git::ObjectKind::commit, when};
+model::Ref annotated_tag(std::string name, std::string tag_id, std::string commit_id,
+                         model::UnixSeconds when) {
+    return {"refs/tags/" + name, tag_id, commit_id, model::ObjectKind::commit, when};
 }
 
-void check_same(const git::RefSnapshot& a, const git::RefSnapshot& b) {
+void check_same(const model::RefSnapshot& a, const model::RefSnapshot& b) {
     REQUIRE(a.size() == b.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
         CHECK(a[i].name == b[i].name);
@@ -53,7 +53,8 @@ TEST_SUITE("outbox::RepoState") {
     TEST_CASE("a first snapshot, even an empty one, is stored and read back") {
         TempOutbox temp;
         outbox::RepoState state(temp.box.database());
-        const git::RefSnapshot refs = {branch("main", k_a), annotated_tag("v1.0.0", k_b, k_a, 42)};
+        const model::RefSnapshot refs = {branch("main", k_a),
+                                         annotated_tag("v1.0.0", k_b, k_a, 42)};
         {
             outbox::Transaction tx(temp.box.database());
             state.save("/srv/git/x.git", "x", nullptr, refs, 1000, tx);
@@ -75,8 +76,9 @@ TEST_SUITE("outbox::RepoState") {
     TEST_CASE("a changed snapshot replaces the old one: updated, created and deleted refs") {
         TempOutbox temp;
         outbox::RepoState state(temp.box.database());
-        const git::RefSnapshot before = {branch("gone", k_c), branch("main", k_a)};
-        const git::RefSnapshot after = {branch("main", k_b), annotated_tag("v1.0.0", k_c, k_b, 7)};
+        const model::RefSnapshot before = {branch("gone", k_c), branch("main", k_a)};
+        const model::RefSnapshot after = {branch("main", k_b),
+                                          annotated_tag("v1.0.0", k_c, k_b, 7)};
         outbox::Transaction first(temp.box.database());
         state.save("/r.git", "r", nullptr, before, 10, first);
         first.commit();

@@ -1,0 +1,178 @@
+#include "cli/hook_command.hpp"
+
+#include "cli/options.hpp"
+#include "hook/chained_hook.hpp"
+#include "hook/detached_delivery.hpp"
+#include "hook/hook_context.hpp"
+#include "hook/post_receive.hpp"
+#include "hook/pre_push.hpp"
+#include "hook/shim.hpp"
+#include "pipeline/recorder.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <iterator>
+#include <sys/resource.h>
+
+namespace cli {
+
+namespace {
+
+const char* const k_hook_help = R"(Usage: pulse-agent hook post-receive [--chain HOOK]
+       pulse-agent hook pre-push [--chain HOOK] REMOTE URL
+       pulse-agent hook deliver
+
+Run as a git hook; `pulse-agent install-hooks` sets this up. Reads the push
+from standard input as git writes it and records it in the outbox, durably;
+the events are derived as ../shared/spec/derivation.md says:
+
+  post-receive  (server) one change per commit first pushed to a tracked
+                branch or release tag, timed at the push; one deployment per
+                release tag created (or per update of the deploy branch).
+                The hook only writes the push down, in a millisecond or two,
+                and starts `hook deliver` detached, which derives the events
+                (as the refs stood when the push landed) and delivers them.
+  pre-push      (clone) one change per commit the remote does not have yet,
+                timed at the start of the push; derived and queued at once.
+  deliver       derive every recorded push, then deliver the outbox (with
+                `hook.deliver: background` and an API key); prints notes, such
+                as a moved release tag, and errors. `flush` and the daemon
+                derive recorded pushes too, so none waits for the next push.
+
+It never fails a push and never makes it wait: it always exits 0 (with
+--chain, the chained hook's status) and does no network I/O itself.
+post-receive prints nothing unless something went wrong (one line); pre-push
+prints one summary line. With `hook.deliver: background` (the default) the
+detached process delivers the queue; with `none` it only derives and the
+daemon delivers.
+
+  --chain HOOK  run HOOK first with the same input and arguments and exit with
+                its status (pre-push: record nothing when it refuses the push)
+
+Environment: PULSE_CONFIG, PULSE_API_KEY(_FILE), PULSE_BASE_URL, PULSE_OUTBOX
+as for every command; PULSE_HOOK_QUIET=1 (or hook.quiet: true) silences
+pre-push's line. GL_USERNAME / GITEA_PUSHER_NAME name the pusher (kept with
+the recorded push; in pre-push's line).
+
+Examples:
+  # what the installed hooks run; try them by hand in a repository
+  echo "$OLD $NEW refs/heads/main" | pulse-agent hook post-receive
+  pulse-agent hook pre-push origin git@example.com:shop.git < lines
+)";
+
+// The hook's command line once its mode is known.
+struct HookArgs {
+    hook::HookKind kind;
+    std::string chain;
+    std::vector<std::string> rest;
+};
+
+HookArgs parse_args(hook::HookKind kind, const std::vector<std::string>& args) {
+    HookArgs parsed{kind, {}, {}};
+    auto it = args.begin() + 1;
+    if (it != args.end() && *it == "--chain" && std::next(it) != args.end()) {
+        parsed.chain = *std::next(it);
+        it += 2;
+    }
+    parsed.rest.assign(it, args.end());
+    return parsed;
+}
+
+std::string read_stdin() {
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
+}
+
+// Record a post-receive push; a line only when its background processing
+// could not start.
+void record_received_push(const hook::HookContext& context, const config::Settings& settings,
+                          const std::string& input, model::UnixSeconds start) {
+    const auto record =
+        model::value_or_throw(hook::record_post_receive(settings, context, input, start));
+    if (!record.worker_problem.empty()) {
+        std::cerr << "pulse-agent: this push was recorded, but " << record.worker_problem
+                  << "; the daemon or `pulse-agent flush` will derive and deliver it\n";
+    }
+}
+
+// Record the commits a pre-push sends and print the summary line.
+void record_sent_commits(const HookArgs& args, const hook::HookContext& context,
+                         const config::Settings& settings, const std::string& input,
+                         model::UnixSeconds start) {
+    const std::string remote = args.rest.empty() ? "" : args.rest[0];
+    const auto outcome = model::value_or_throw(
+        hook::record_pre_push(settings, context.git_dir, remote, input, start));
+    const auto line = pipeline::summary_line(outcome.recorded, outcome.notes, context.pusher);
+    if (line && !settings.file.hook.quiet && !context.quiet) {
+        std::cerr << *line << "\n";
+    }
+}
+
+// Record the push and print its one line at most; never throws.
+void record_and_report(const HookArgs& args, const std::string& input, model::UnixSeconds start) {
+    const auto context = hook::read_context();
+    hook::clear_git_environment();
+    try {
+        const auto settings = cli::load_settings({});
+        if (args.kind == hook::HookKind::post_receive) {
+            record_received_push(context, settings, input, start);
+        } else {
+            record_sent_commits(args, context, settings, input, start);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "pulse-agent: error: this push was not recorded: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "pulse-agent: error: this push was not recorded: unknown failure\n";
+    }
+}
+
+int run_as_hook(const HookArgs& args) {
+    const auto start = model::now();
+    const auto input = read_stdin();
+    int status = 0;
+    if (!args.chain.empty()) {
+        status = hook::run_chained_hook(args.chain, args.rest, input);
+    }
+    // A refused pre-push sends nothing, so there is nothing to record.
+    if (args.kind == hook::HookKind::post_receive || status == 0) {
+        record_and_report(args, input, start);
+    }
+    return status;
+}
+
+// Background work yields the CPU to the pushes it follows and the ones that
+// come next (nice 19 weighs ~1.5% of a push's process), without starving on
+// a busy server as SCHED_IDLE could.
+constexpr int k_background_niceness = 19;
+
+int run_delivery() {
+    ::setpriority(PRIO_PROCESS, 0, k_background_niceness);
+    hook::clear_git_environment();
+    try {
+        return hook::deliver_in_background(cli::load_settings({}));
+    } catch (const std::exception&) {
+        return 1;
+    }
+}
+
+} // namespace
+
+int run_hook(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << k_hook_help;
+        return 0;
+    }
+    if (args[0] == "deliver") {
+        return run_delivery();
+    }
+    // A hook's output goes to a client that may hang up; that must not stop us.
+    std::signal(SIGPIPE, SIG_IGN);
+    const auto kind = hook::parse_hook_name(args[0]);
+    if (!kind) {
+        std::cerr << "pulse-agent: error: unknown hook '" << args[0]
+                  << "' (post-receive or pre-push); nothing recorded\n";
+        return 0;
+    }
+    return run_as_hook(parse_args(*kind, args));
+}
+
+} // namespace cli

@@ -1,0 +1,135 @@
+#include "cli/status_command.hpp"
+
+#include "cli/options.hpp"
+#include "daemon/state_lock.hpp"
+#include "outbox/outbox.hpp"
+#include "outbox/repo_state.hpp"
+#include "pipeline/courier.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace cli {
+
+namespace {
+
+const char* const k_status_help = R"(Usage: pulse-agent status [OPTIONS] [--json]
+
+Show what `pulse-agent watch` watches and delivered, read from its state file
+(the outbox), also while it runs: whether it runs, every repository with its
+system, last poll, last change and last error, the events queued, delivered
+and parked (rejected by the API), and the last delivery error.
+
+Examples:
+  pulse-agent status
+  pulse-agent status --config /etc/pulse-agent/config.yaml --json
+)";
+
+// Everything status prints, read once.
+struct Report {
+    std::filesystem::path state_file;
+    std::optional<long> daemon_pid;
+    std::vector<outbox::RepoRecord> repositories;
+    outbox::Counts counts;
+    std::string delivery_problem;
+};
+
+Report read_report(const config::Settings& settings) {
+    std::error_code ec;
+    if (!std::filesystem::exists(settings.outbox, ec)) {
+        throw model::Failure("no state file at '" + settings.outbox.string() +
+                             "': has `pulse-agent watch` run with this configuration?");
+    }
+    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+    outbox::RepoState state(box.database());
+    return {settings.outbox, pulse_daemon::StateLock::holder(settings.outbox), state.list(),
+            box.counts(model::now()), box.note(pipeline::k_problem_note)};
+}
+
+std::string when(model::UnixSeconds time, model::UnixSeconds now) {
+    if (time == 0) {
+        return "never";
+    }
+    return model::format_rfc3339(time) + " (" + std::to_string(now - time) + " s ago)";
+}
+
+void print_text(const Report& report) {
+    const auto now = model::now();
+    std::cout << "State file: " << report.state_file.string() << "\n";
+    std::cout << "Daemon: "
+              << (report.daemon_pid ? "running (pid " + std::to_string(*report.daemon_pid) + ")"
+                                    : std::string("not running"))
+              << "\n";
+    std::size_t watched = 0;
+    for (const auto& repo : report.repositories) {
+        watched += repo.watched ? 1 : 0;
+    }
+    std::cout << "Repositories: " << watched << " watched";
+    if (watched != report.repositories.size()) {
+        std::cout << ", " << report.repositories.size() - watched << " gone";
+    }
+    std::cout << "\n";
+    for (const auto& repo : report.repositories) {
+        std::cout << "  " << repo.path << (repo.watched ? "" : " (gone)") << "\n    system '"
+                  << repo.system << "', " << repo.refs << " refs, last poll "
+                  << when(repo.last_poll, now) << ", last change " << when(repo.last_change, now)
+                  << "\n";
+        if (!repo.last_error.empty()) {
+            std::cout << "    error: " << repo.last_error << "\n";
+        }
+    }
+    const auto& c = report.counts;
+    std::cout << "Events: " << c.queued << " queued (" << c.waiting << " waiting for a retry), "
+              << c.delivered << " delivered, " << c.rejected << " parked\n";
+    std::cout << "Last delivery error: "
+              << (report.delivery_problem.empty() ? "none" : report.delivery_problem) << "\n";
+}
+
+void print_json(const Report& report) {
+    nlohmann::ordered_json repositories = nlohmann::ordered_json::array();
+    for (const auto& repo : report.repositories) {
+        repositories.push_back({{"path", repo.path},
+                                {"system", repo.system},
+                                {"watched", repo.watched},
+                                {"refs", repo.refs},
+                                {"first_seen", repo.first_seen},
+                                {"last_poll", repo.last_poll},
+                                {"last_change", repo.last_change},
+                                {"last_error", repo.last_error}});
+    }
+    const auto& c = report.counts;
+    nlohmann::ordered_json json = {
+        {"state_file", report.state_file.string()},
+        {"daemon_pid", report.daemon_pid ? nlohmann::ordered_json(*report.daemon_pid)
+                                         : nlohmann::ordered_json(nullptr)},
+        {"repositories", repositories},
+        {"events",
+         {{"queued", c.queued},
+          {"waiting", c.waiting},
+          {"delivered", c.delivered},
+          {"parked", c.rejected}}},
+        {"last_delivery_error", report.delivery_problem},
+    };
+    std::cout << json.dump(2) << "\n";
+}
+
+} // namespace
+
+int run_status(const std::vector<std::string>& args) {
+    config::Overrides overrides;
+    bool json = false;
+    cli::po::options_description description("Options");
+    cli::add_common_options(description, overrides);
+    description.add_options()("json", cli::po::bool_switch(&json),
+                              "print one JSON object")("help,h", "show this help");
+    const auto vm = cli::parse(args, description);
+    if (vm.count("help")) {
+        std::cout << k_status_help << "\n" << description << "\n" << cli::k_exit_codes_help;
+        return cli::k_exit_ok;
+    }
+    const auto report = read_report(cli::load_settings(overrides));
+    json ? print_json(report) : print_text(report);
+    return cli::k_exit_ok;
+}
+
+} // namespace cli

@@ -1,0 +1,89 @@
+#include "cli/watch_command.hpp"
+
+#include "cli/options.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/journal_log.hpp"
+#include "daemon/state_lock.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+namespace cli {
+
+namespace {
+
+const char* const k_watch_help = R"(Usage: pulse-agent watch [OPTIONS]
+
+Poll Git repositories (mirrors) every interval and report what appeared since
+the last look: commits new on tracked branches become changes, new release
+tags (or deploy-branch updates) deployments, exactly as a post-receive hook
+would have reported the same pushes. The events and each repository's new ref
+snapshot are committed together to the state file (the outbox), and a
+background thread delivers the outbox to the Pulse API, with backoff.
+
+The first time a repository is seen its refs are recorded as a baseline and
+nothing older is reported (unless watch.backfill_on_first_sight is true).
+Repositories come from the config file's `repositories:` list, or from
+--repo, each a path or a glob such as '/srv/git/**/*.git', expanded again
+every cycle.
+
+Runs in the foreground, for systemd (Type=notify, see docs/daemon.md):
+SIGTERM or SIGINT stop it, SIGHUP reloads the config file. Under systemd the
+API key can come from LoadCredential=api-key:FILE.
+
+Examples:
+  pulse-agent watch --config /etc/pulse-agent/config.yaml
+  PULSE_API_KEY=... pulse-agent watch --repo '/srv/git/*.git' --interval 30
+  pulse-agent watch --repo /srv/git/shop.git --once
+)";
+
+const char* getenv_for_settings(const char* name) {
+    return std::getenv(name);
+}
+
+// Parse the command line; returns nullopt after printing --help.
+std::optional<pulse_daemon::WatchOptions> parse_options(const std::vector<std::string>& args) {
+    pulse_daemon::WatchOptions options;
+    cli::po::options_description description("Options");
+    cli::add_common_options(description, options.overrides);
+    description.add_options()(
+        "repo", cli::po::value(&options.repos)->composing(),
+        "a repository path or glob to watch (repeatable); replaces the config's list")(
+        "interval", cli::po::value<double>()->notifier([&](double v) { options.interval = v; }),
+        "seconds between polls (fractions allowed; default: watch.interval or 60)")(
+        "fetch", cli::po::bool_switch(&options.fetch),
+        "git fetch each repository before reading it")(
+        "once", cli::po::bool_switch(&options.once),
+        "poll once, deliver what is due, and exit (1 when a repository failed)")("help,h",
+                                                                                 "show this help");
+    const auto vm = cli::parse(args, description);
+    if (vm.count("help")) {
+        std::cout << k_watch_help << "\n" << description << "\n" << cli::k_exit_codes_help;
+        return std::nullopt;
+    }
+    return options;
+}
+
+} // namespace
+
+int run_watch(const std::vector<std::string>& args) {
+    auto options = parse_options(args);
+    if (!options) {
+        return cli::k_exit_ok;
+    }
+    auto plan = model::value_or_throw(pulse_daemon::make_plan(*options, getenv_for_settings));
+    // Before anything else, so that a second daemon's error reaches the terminal.
+    const auto lock = model::value_or_throw(pulse_daemon::StateLock::acquire(plan.settings.outbox));
+    pulse_daemon::log_to_stderr();
+    spdlog::info("{}", pulse_daemon::describe_plan(plan));
+    if (plan.repositories.empty()) {
+        spdlog::warn("no repositories configured (config `repositories:` or --repo): only "
+                     "delivering the outbox");
+    }
+    pulse_daemon::Signals signals;
+    pulse_daemon::Daemon daemon(std::move(*options), std::move(plan), signals);
+    return options->once ? daemon.run_once() : daemon.run();
+}
+
+} // namespace cli

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "derive/derive.hpp"
+#include "model/error.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// What git writes to a hook's standard input, parsed.
+namespace derive {
+
+// One line of pre-push input: what is pushed where. Empty ids stand for the
+// all-zero id (a deletion locally, a ref the remote does not have yet).
+struct PushedRef {
+    std::string local_ref;
+    std::string local_id;
+    std::string remote_ref;
+    std::string remote_id;
+};
+
+// Return whether text is a full object id (40 hex for SHA-1, 64 for SHA-256).
+bool is_object_id(std::string_view text);
+
+// Parse post-receive input, "<old> <new> <ref>" per line; zero ids become empty.
+model::Expected<std::vector<derive::RefUpdate>> parse_post_receive(std::string_view input);
+
+// Return updates as post-receive input, one "<old> <new> <ref>" line each
+// (parse_post_receive() reads it back).
+std::string format_post_receive(const std::vector<derive::RefUpdate>& updates);
+
+// Return the updates of branches and tags only: notes, review refs
+// (refs/changes, refs/merge-requests, refs/keep-around) and the like never
+// make events, so a push of only those never opens the repository.
+std::vector<derive::RefUpdate> branch_and_tag_updates(const std::vector<derive::RefUpdate>& all);
+
+// Parse pre-push input, "<local ref> <local id> <remote ref> <remote id>" per line.
+model::Expected<std::vector<PushedRef>> parse_pre_push(std::string_view input);
+
+} // namespace derive

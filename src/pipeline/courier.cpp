@@ -1,0 +1,136 @@
+#include "pipeline/courier.hpp"
+
+#include "model/version.hpp"
+
+#include <random>
+
+namespace pipeline {
+
+namespace {
+
+enum class Outcome { delivered, retry, configuration, rejected };
+
+Outcome classify(long status) {
+    if (status >= 200 && status < 300) {
+        return Outcome::delivered;
+    }
+    if (status == 0 || status == 408 || status == 429 || status >= 500) {
+        return Outcome::retry;
+    }
+    if (status == 401 || status == 403 || status == 404 || (status >= 300 && status < 400)) {
+        return Outcome::configuration;
+    }
+    return Outcome::rejected;
+}
+
+std::string describe(const sender::HttpResponse& response, const std::string& url) {
+    if (response.status == 0) {
+        return "POST " + sender::display_url(url) + ": " + response.error;
+    }
+    std::string text =
+        "POST " + sender::display_url(url) + ": HTTP " + std::to_string(response.status);
+    if (!response.body.empty()) {
+        text += ": " + response.body.substr(0, 300);
+    }
+    return text;
+}
+
+std::string configuration_hint(long status) {
+    if (status == 401 || status == 403) {
+        return " (check the API key)";
+    }
+    return " (check the base URL)";
+}
+
+double unit_random() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+} // namespace
+
+Courier::Courier(outbox::Outbox& outbox, CourierOptions options)
+    : m_outbox(outbox), m_options(std::move(options)), m_client(m_options.limits),
+      m_problem_noted(!m_outbox.note(k_problem_note).empty()) {}
+
+Report Courier::deliver(const std::atomic<bool>* stop_flag) {
+    Report report;
+    constexpr std::size_t k_batch = 256;
+    for (;;) {
+        const auto batch = m_outbox.due(model::now(), k_batch);
+        if (batch.empty()) {
+            report.stop = Stop::drained;
+            return report;
+        }
+        for (const auto& record : batch) {
+            if ((stop_flag && stop_flag->load()) ||
+                (m_options.max_events &&
+                 report.delivered + report.rejected >= m_options.max_events)) {
+                report.stop = Stop::interrupted;
+                return report;
+            }
+            if (auto stop = deliver_one(record, report, stop_flag)) {
+                report.stop = *stop;
+                return report;
+            }
+        }
+    }
+}
+
+std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& report,
+                                         const std::atomic<bool>* stop_flag) {
+    auto url = sender::ingestion_url(m_options.base_url, m_options.api_key, record.system);
+    if (!url) {
+        note_problem(report, url.error().message);
+        return Stop::configuration;
+    }
+    const std::vector<std::string> headers = {
+        "Content-Type: application/json",
+        "Environment: " + record.environment,
+        std::string("CLI-Version: ") + model::k_version,
+    };
+    const auto response = m_client.post(*url, record.body, headers, m_options.api_key, stop_flag);
+    if (response.interrupted) {
+        // Abandoned, not failed: the event stays due, with no attempt counted.
+        return Stop::interrupted;
+    }
+    const auto problem = sender::redact(describe(response, *url), m_options.api_key);
+    switch (classify(response.status)) {
+    case Outcome::delivered:
+        m_outbox.mark_delivered(record.seq, response.status, model::now());
+        ++report.delivered;
+        note_problem(report, "");
+        return std::nullopt;
+    case Outcome::rejected:
+        m_outbox.mark_rejected(record.seq, response.status, problem, response.body);
+        ++report.rejected;
+        return std::nullopt;
+    case Outcome::configuration:
+        note_problem(report, problem + configuration_hint(response.status));
+        return Stop::configuration;
+    case Outcome::retry:
+        break;
+    }
+    std::optional<long> retry_after;
+    if (response.retry_after) {
+        retry_after = sender::parse_retry_after(*response.retry_after, model::now());
+    }
+    const long delay =
+        sender::retry_delay(m_options.backoff, record.attempts + 1, retry_after, unit_random());
+    const std::optional<long> status =
+        response.status ? std::optional<long>(response.status) : std::nullopt;
+    m_outbox.mark_retry(record.seq, status, problem, model::now() + delay);
+    ++report.retried;
+    note_problem(report, problem + "; retrying in " + std::to_string(delay) + "s");
+    return Stop::retry_later;
+}
+
+void Courier::note_problem(Report& report, std::string problem) {
+    if (!problem.empty() || m_problem_noted) {
+        m_outbox.set_note(k_problem_note, problem);
+        m_problem_noted = !problem.empty();
+    }
+    report.problem = std::move(problem);
+}
+
+} // namespace pipeline

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "outbox/outbox.hpp"
+#include "sender/backoff.hpp"
+#include "sender/http_client.hpp"
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace pipeline {
+
+// Where and how to deliver.
+struct CourierOptions {
+    std::string base_url;
+    std::string api_key;
+    sender::HttpLimits limits;
+    sender::BackoffPolicy backoff;
+    // Stop after this many events (0: until nothing is due).
+    std::size_t max_events = 0;
+};
+
+// Why a delivery round ended.
+enum class Stop {
+    // Nothing left that is due.
+    drained,
+    // The API failed in a way worth retrying later (5xx, 429, network).
+    retry_later,
+    // The API refused the key or the URL (401, 403, 404, 3xx).
+    configuration,
+    // Asked to stop (signal) or reached max_events.
+    interrupted,
+};
+
+// What one delivery round did.
+struct Report {
+    std::size_t delivered = 0;
+    std::size_t rejected = 0;
+    std::size_t retried = 0;
+    Stop stop = Stop::drained;
+    // The last failure, safe to show (no key).
+    std::string problem;
+};
+
+// Notes key under which the last delivery problem is kept for `outbox`/`status`.
+inline constexpr const char* k_problem_note = "delivery_problem";
+
+// Deliver due events from the outbox in order, one request each over one
+// reused connection, recording each answer as it comes.
+class Courier {
+public:
+    Courier(outbox::Outbox& outbox, CourierOptions options);
+
+    // Deliver until nothing is due, a retryable or configuration failure, or
+    // `stop_flag` becomes true.
+    Report deliver(const std::atomic<bool>* stop_flag = nullptr);
+
+private:
+    // Send one record and record the outcome; returns how the round goes on.
+    std::optional<Stop> deliver_one(const outbox::Record& record, Report& report,
+                                    const std::atomic<bool>* stop_flag);
+    // Keep the round's last problem ("" after a success) in the report and the
+    // outbox's note; an empty note is not written again, as each write syncs.
+    void note_problem(Report& report, std::string problem);
+
+    outbox::Outbox& m_outbox;
+    CourierOptions m_options;
+    sender::HttpClient m_client;
+    bool m_problem_noted;
+};
+
+} // namespace pipeline

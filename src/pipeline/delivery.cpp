@@ -1,0 +1,50 @@
+#include "pipeline/delivery.hpp"
+
+namespace pipeline {
+
+CourierOptions courier_options(const config::Settings& settings) {
+    CourierOptions options;
+    options.base_url = settings.base_url;
+    options.api_key = settings.api_key.value_or("");
+    const auto& timeouts = settings.file.timeouts;
+    options.limits = {timeouts.connect, timeouts.total, timeouts.low_speed};
+    const auto& retry = settings.file.retry;
+    options.backoff = {retry.initial_backoff, retry.max_backoff, retry.max_retry_after};
+    return options;
+}
+
+outbox::Outbox open_outbox(const config::Settings& settings) {
+    return model::value_or_throw(outbox::Outbox::open(settings.outbox));
+}
+
+std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
+                                  std::chrono::milliseconds lock_wait) {
+    if (!settings.api_key) {
+        return std::nullopt;
+    }
+    util::DeliveryLock lock(settings.outbox, lock_wait);
+    if (!lock.held()) {
+        return std::nullopt;
+    }
+    Courier courier(box, courier_options(settings));
+    return courier.deliver();
+}
+
+Handover queue_and_deliver(const config::Settings& settings,
+                           std::span<const model::Envelope> events) {
+    auto box = open_outbox(settings);
+    auto queued = box.enqueue(events);
+    Handover handover;
+    if (queued.queued > 0) {
+        const auto wait = std::chrono::seconds(settings.file.timeouts.total + 5);
+        handover.round = deliver_due(settings, box, wait);
+    }
+    for (const auto& e : events) {
+        handover.records.push_back(
+            box.find(e.system, model::type_name(model::type_of(e.event)), model::id_of(e.event)));
+    }
+    handover.inserted = std::move(queued.inserted);
+    return handover;
+}
+
+} // namespace pipeline

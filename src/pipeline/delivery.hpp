@@ -1,0 +1,41 @@
+#pragma once
+
+#include "config/settings.hpp"
+#include "model/event.hpp"
+#include "outbox/outbox.hpp"
+#include "pipeline/courier.hpp"
+#include "util/file_lock.hpp"
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace pipeline {
+
+// Return the courier options the settings describe.
+CourierOptions courier_options(const config::Settings& settings);
+
+// Open the outbox the settings name.
+outbox::Outbox open_outbox(const config::Settings& settings);
+
+// Deliver what is due under the delivery lock; nullopt when there is no API
+// key or another process kept the lock for longer than `lock_wait`.
+std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
+                                  std::chrono::milliseconds lock_wait);
+
+// What became of events queued and delivered at once.
+struct Handover {
+    // Per event, in input order: whether it was new to the outbox.
+    std::vector<bool> inserted;
+    // Per event, in input order: its record as the outbox holds it now.
+    std::vector<std::optional<outbox::Record>> records;
+    // The delivery round that followed, if one ran.
+    std::optional<Report> round;
+};
+
+// Queue events, and deliver at once when any was new and an API key is set.
+Handover queue_and_deliver(const config::Settings& settings,
+                           std::span<const model::Envelope> events);
+
+} // namespace pipeline

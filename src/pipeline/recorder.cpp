@@ -1,0 +1,106 @@
+#include "pipeline/recorder.hpp"
+
+#include "outbox/outbox.hpp"
+
+namespace pipeline {
+
+namespace {
+
+// Wrap the events, moving them: a push of 100,000 commits holds them once.
+std::vector<model::Envelope> envelopes(const std::string& system,
+                                       std::vector<model::Event>&& events) {
+    std::vector<model::Envelope> wrapped;
+    wrapped.reserve(events.size());
+    for (auto& event : events) {
+        wrapped.push_back({system, k_hook_environment, std::move(event)});
+    }
+    events.clear();
+    return wrapped;
+}
+
+Recorded enqueue(const config::Settings& settings, const std::string& system,
+                 std::vector<model::Event>&& events) {
+    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+    box.database().wait_busy_briefly(k_outbox_patience);
+    const auto wrapped = envelopes(system, std::move(events));
+    return count_recorded(wrapped, box.enqueue(wrapped));
+}
+
+std::string counted(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+} // namespace
+
+Recorded count_recorded(const std::vector<model::Envelope>& wrapped,
+                        const outbox::EnqueueResult& result) {
+    Recorded recorded;
+    recorded.duplicates = result.duplicates;
+    for (std::size_t i = 0; i < wrapped.size(); ++i) {
+        if (result.inserted[i]) {
+            const bool change = model::type_of(wrapped[i].event) == model::EventType::change;
+            ++(change ? recorded.changes : recorded.deployments);
+        }
+    }
+    return recorded;
+}
+
+model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
+                                 std::vector<model::Event> events) {
+    if (events.empty()) {
+        return Recorded{};
+    }
+    Recorded recorded;
+    try {
+        recorded = enqueue(settings, system, std::move(events));
+    } catch (const model::Failure& e) {
+        return model::fail(e.what());
+    }
+    return recorded;
+}
+
+model::Expected<HookOutcome> record_push(const config::Settings& settings,
+                                         const std::filesystem::path& git_dir,
+                                         const DerivePush& derive_push) {
+    auto repo = git::Repository::open(git_dir);
+    if (!repo) {
+        return std::unexpected(repo.error());
+    }
+    auto target = pipeline::resolve_repository(settings.file, *repo);
+    if (!target) {
+        return std::unexpected(target.error());
+    }
+    auto derived = derive_push(*repo, *target);
+    if (!derived) {
+        return std::unexpected(derived.error());
+    }
+    auto recorded = record(settings, target->system, std::move(derived->events));
+    if (!recorded) {
+        return std::unexpected(recorded.error());
+    }
+    return HookOutcome{*recorded, derived->summary.notes};
+}
+
+std::optional<std::string> summary_line(const Recorded& recorded,
+                                        const std::vector<std::string>& notes,
+                                        const std::string& pusher) {
+    if (recorded.changes + recorded.deployments == 0 && notes.empty() &&
+        recorded.delivery_problem.empty()) {
+        return std::nullopt;
+    }
+    std::string line = "pulse-agent: queued " + counted(recorded.changes, "change", "changes") +
+                       ", " + counted(recorded.deployments, "deployment", "deployments");
+    if (!pusher.empty()) {
+        line += " (push by " + pusher + ")";
+    }
+    for (const auto& note : notes) {
+        line += "; " + note;
+    }
+    if (!recorded.delivery_problem.empty()) {
+        line +=
+            "; " + recorded.delivery_problem + "; the daemon or `pulse-agent flush` will deliver";
+    }
+    return line;
+}
+
+} // namespace pipeline

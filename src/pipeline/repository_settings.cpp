@@ -1,0 +1,170 @@
+#include "pipeline/repository_settings.hpp"
+
+#include <fnmatch.h>
+
+namespace pipeline {
+
+namespace {
+
+std::filesystem::path normal_path(const std::filesystem::path& path) {
+    std::error_code ec;
+    auto absolute = std::filesystem::weakly_canonical(path, ec);
+    if (ec) {
+        absolute = std::filesystem::absolute(path, ec).lexically_normal();
+    }
+    if (!absolute.has_filename()) {
+        absolute = absolute.parent_path();
+    }
+    if (absolute.filename() == ".git") {
+        absolute = absolute.parent_path();
+    }
+    return absolute;
+}
+
+bool is_path_glob(const std::string& path) {
+    return path.find_first_of("*?[") != std::string::npos;
+}
+
+// Match path components against glob components: *, ? and [...] within one
+// component (never a leading dot), ** any number of folders.
+bool components_match(std::filesystem::path::const_iterator glob,
+                      std::filesystem::path::const_iterator glob_end,
+                      std::filesystem::path::const_iterator path,
+                      std::filesystem::path::const_iterator path_end) {
+    if (glob == glob_end) {
+        return path == path_end;
+    }
+    if (glob->string() == "**") {
+        for (auto rest = path;; ++rest) {
+            if (components_match(std::next(glob), glob_end, rest, path_end)) {
+                return true;
+            }
+            if (rest == path_end) {
+                return false;
+            }
+        }
+    }
+    return path != path_end &&
+           fnmatch(glob->c_str(), path->c_str(), FNM_PATHNAME | FNM_PERIOD) == 0 &&
+           components_match(std::next(glob), glob_end, std::next(path), path_end);
+}
+
+bool glob_matches(const std::filesystem::path& glob, const std::filesystem::path& path) {
+    return components_match(glob.begin(), glob.end(), path.begin(), path.end());
+}
+
+// One setting with the name of where it came from, for error messages.
+struct Found {
+    std::optional<std::string> value;
+    std::string origin;
+};
+
+Found first_setting(const std::optional<std::string>& flag, const char* flag_name,
+                    const config::Repository* entry,
+                    std::optional<std::string> config::Repository::*field,
+                    const git::Repository& repo, const char* git_key) {
+    if (flag) {
+        return {flag, std::string("--") + flag_name};
+    }
+    if (entry != nullptr && entry->*field) {
+        return {entry->*field, "the config file's entry for " + entry->path};
+    }
+    if (auto value = repo.config_string(git_key)) {
+        return {value, std::string("git config ") + git_key};
+    }
+    return {std::nullopt, ""};
+}
+
+std::vector<std::string> branch_globs(const RepositoryOverrides& overrides,
+                                      const config::Repository* entry,
+                                      const git::Repository& repo) {
+    if (overrides.branches) {
+        return *overrides.branches;
+    }
+    if (entry != nullptr && entry->branches) {
+        return *entry->branches;
+    }
+    std::vector<std::string> globs;
+    for (const auto& value : repo.config_strings("pulse.branches")) {
+        // Also accept one comma- or space-separated value.
+        std::size_t start = 0;
+        while ((start = value.find_first_not_of(", ", start)) != std::string::npos) {
+            const auto end = value.find_first_of(", ", start);
+            globs.push_back(value.substr(start, end - start));
+            start = end;
+        }
+    }
+    return globs.empty() ? std::vector<std::string>{"*"} : globs;
+}
+
+model::Expected<derive::Policy> resolve_policy(const config::Repository* entry,
+                                               const git::Repository& repo,
+                                               const RepositoryOverrides& o) {
+    using R = config::Repository;
+    derive::Policy policy;
+    const auto strategy =
+        first_setting(o.strategy, "strategy", entry, &R::strategy, repo, "pulse.strategy");
+    if (strategy.value) {
+        auto parsed = derive::parse_strategy(*strategy.value);
+        if (!parsed) {
+            return model::fail(strategy.origin + ": " + parsed.error().message);
+        }
+        policy.strategy = *parsed;
+    }
+    const auto pattern = first_setting(o.tag_pattern, "tag-pattern", entry, &R::tag_pattern, repo,
+                                       "pulse.tagPattern");
+    policy.tag_pattern = pattern.value.value_or(derive::k_default_tag_pattern);
+    const auto branch = first_setting(o.deploy_branch, "branch", entry, &R::deploy_branch, repo,
+                                      "pulse.deployBranch");
+    policy.deploy_branch = branch.value.value_or("main");
+    policy.branch_globs = branch_globs(o, entry, repo);
+    auto made = derive::make_policy(std::move(policy));
+    if (!made) {
+        const auto& origin = pattern.value ? pattern.origin : branch.origin;
+        return model::fail((origin.empty() ? "" : origin + ": ") + made.error().message);
+    }
+    return made;
+}
+
+} // namespace
+
+const config::Repository* find_repository(const config::Config& file,
+                                          const std::filesystem::path& path) {
+    const auto wanted = normal_path(path);
+    for (const auto& entry : file.repositories) {
+        if (!is_path_glob(entry.path) && normal_path(entry.path) == wanted) {
+            return &entry;
+        }
+    }
+    for (const auto& entry : file.repositories) {
+        if (is_path_glob(entry.path) &&
+            glob_matches(std::filesystem::path(entry.path).lexically_normal(), wanted)) {
+            return &entry;
+        }
+    }
+    return nullptr;
+}
+
+std::string folder_system(const std::filesystem::path& path) {
+    std::string name = normal_path(path).filename().string();
+    if (name.ends_with(".git") && name.size() > 4) {
+        name.resize(name.size() - 4);
+    }
+    return name;
+}
+
+model::Expected<RepositorySettings> resolve_repository(const config::Config& file,
+                                                       const git::Repository& repo,
+                                                       const RepositoryOverrides& overrides) {
+    const auto* entry = find_repository(file, repo.path());
+    auto policy = resolve_policy(entry, repo, overrides);
+    if (!policy) {
+        return model::fail("repository '" + repo.path().string() + "': " + policy.error().message);
+    }
+    const auto system = first_setting(overrides.system, "system", entry,
+                                      &config::Repository::system, repo, "pulse.system");
+    return RepositorySettings{system.value.value_or(folder_system(repo.path())),
+                              std::move(*policy)};
+}
+
+} // namespace pipeline
