@@ -212,14 +212,8 @@ outbox::EnqueueResult queue_events(outbox::Outbox& box, const RepositoryRun& run
                                    Progress& progress) {
     const auto& events = run.derived.events;
     progress.phase("queueing events", events.size());
-    // SQLite's default 2 MB page cache spills a 100k-event transaction to the
-    // WAL page by page, again and again; 16 MB halves the system time.
-    box.database().exec("PRAGMA cache_size = -16384");
-    outbox::Transaction transaction(box.database());
-    const auto result = box.enqueue(run.system, "git-backfill", events, transaction,
-                                    [&progress](std::size_t done) { progress.update(done); });
-    transaction.commit();
-    return result;
+    return box.enqueue_history(run.system, "git-backfill", events,
+                               [&progress](std::size_t done) { progress.update(done); });
 }
 
 // When the outbox does not exist yet, create it holding the repository's

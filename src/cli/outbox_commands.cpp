@@ -187,14 +187,13 @@ int run_outbox(const std::vector<std::string>& args) {
               << "queued: " << counts.queued << " (" << counts.waiting << " waiting to retry)\n"
               << "delivered: " << counts.delivered << "\n"
               << "rejected: " << counts.rejected << "\n";
-    outbox::PushQueue pushes(box.database());
-    const auto pushed = pushes.counts();
+    const auto pushed = box.pushes().counts();
     std::cout << "recorded pushes: " << pushed.waiting << " waiting to be derived, "
               << pushed.failed << " failed\n";
     if (const auto problem = box.note(pipeline::k_problem_note); !problem.empty()) {
         std::cout << "last delivery problem: " << problem << "\n";
     }
-    for (const auto& push : pushes.failed()) {
+    for (const auto& push : box.pushes().failed()) {
         std::cout << "failed push to '" << push.git_dir << "' at "
                   << model::format_rfc3339(push.pushed_at) << ": " << push.last_error << "\n";
     }

@@ -41,9 +41,9 @@ Report read_report(const config::Settings& settings) {
                              "': has `pulse-agent watch` run with this configuration?");
     }
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    outbox::RepoState state(box.database());
-    return {settings.outbox, pulse_daemon::StateLock::holder(settings.outbox), state.list(),
-            box.counts(model::now()), box.note(pipeline::k_problem_note)};
+    return {settings.outbox, pulse_daemon::StateLock::holder(settings.outbox),
+            box.repositories().list(), box.counts(model::now()),
+            box.note(pipeline::k_problem_note)};
 }
 
 std::string when(model::UnixSeconds time, model::UnixSeconds now) {

@@ -32,7 +32,6 @@ std::string repositories(std::size_t n) {
 Daemon::Daemon(WatchOptions options, WatchPlan plan, Signals& signals)
     : m_options(std::move(options)), m_plan(std::move(plan)), m_signals(signals),
       m_box(model::value_or_throw(outbox::Outbox::open(m_plan.settings.outbox))),
-      m_state(m_box.database()),
       m_delivery(m_plan.settings.outbox, pipeline::courier_options(m_plan.settings),
                  signals.stop_flag()) {}
 
@@ -119,7 +118,7 @@ std::optional<outbox::PollMark> Daemon::poll(RepositoryWatch& watch, std::size_t
         }
     }
     note_problem(path + " (fetch)", fetch_problem);
-    PollContext context{m_box, m_state, m_plan.settings};
+    PollContext context{m_box, m_plan.settings};
     const auto result = watch.poll(context);
     note_problem(path, result.error);
     queued += result.queued;
@@ -155,7 +154,7 @@ std::size_t Daemon::update_watches() {
         it = m_watches.erase(it);
     }
     if (!gone.empty()) {
-        m_state.mark_gone(gone);
+        m_box.repositories().mark_gone(gone);
     }
     for (const auto& [path, entry] : found) {
         auto [it, added] = m_watches.try_emplace(path, path);
@@ -171,9 +170,7 @@ std::size_t Daemon::update_watches() {
 
 void Daemon::record_polls(const std::vector<outbox::PollMark>& marks) {
     try {
-        outbox::Transaction tx(m_box.database());
-        m_state.mark_polls(marks, tx);
-        tx.commit();
+        m_box.record_polls(marks);
         note_problem("state file", "");
     } catch (const model::Failure& e) {
         note_problem("state file", e.what());

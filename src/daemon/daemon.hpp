@@ -59,7 +59,6 @@ private:
     WatchPlan m_plan;
     Signals& m_signals;
     outbox::Outbox m_box;
-    outbox::RepoState m_state;
     ServiceNotifier m_notifier;
     DeliveryLoop m_delivery;
     std::map<std::string, RepositoryWatch> m_watches;

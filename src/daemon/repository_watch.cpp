@@ -91,7 +91,7 @@ bool RepositoryWatch::fingerprint_vouches(const RefFingerprint& current) const {
 
 model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& context) {
     if (!m_loaded) {
-        m_snapshot = context.state.snapshot(m_path.string());
+        m_snapshot = context.box.repositories().snapshot(m_path.string());
         m_loaded = true;
     }
     const auto fingerprint = fingerprint_refs(m_path, std::time(nullptr));
@@ -189,11 +189,10 @@ outbox::EnqueueResult RepositoryWatch::commit(PollContext& context, const derive
     for (const auto& event : derived.events) {
         envelopes.push_back({m_resolved->system, k_environment, event});
     }
-    outbox::Transaction tx(context.box.database());
-    auto result = context.box.enqueue(envelopes, tx);
-    context.state.save(m_path.string(), m_resolved->system, m_snapshot ? &*m_snapshot : nullptr,
-                       refs, model::now(), tx);
-    tx.commit();
+    auto result =
+        context.box.commit_poll({m_path.string(), m_resolved->system,
+                                 m_snapshot ? &*m_snapshot : nullptr, &refs, model::now()},
+                                envelopes);
     m_snapshot = refs;
     for (const auto& note : derived.summary.notes) {
         spdlog::info("{}: {}", m_path.string(), note);

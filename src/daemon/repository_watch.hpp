@@ -22,7 +22,6 @@ inline constexpr const char* k_environment = "git-daemon";
 // Where a poll writes, and what it derives with.
 struct PollContext {
     outbox::Outbox& box;
-    outbox::RepoState& state;
     const config::Settings& settings;
 };
 

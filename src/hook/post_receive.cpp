@@ -27,14 +27,13 @@ model::Expected<void> check_repository(const std::filesystem::path& git_dir) {
 void record_push(const config::Settings& settings, const HookContext& context,
                  const std::vector<derive::RefUpdate>& updates, model::UnixSeconds now) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.database().wait_busy_briefly(pipeline::k_outbox_patience);
-    outbox::PushQueue queue(box.database());
+    box.wait_briefly_for_writers(pipeline::k_outbox_patience);
     outbox::RecordedPush push;
     push.git_dir = context.git_dir.string();
     push.updates = derive::format_post_receive(updates);
     push.pushed_at = now;
     push.pusher = context.pusher;
-    queue.record(push);
+    box.pushes().record(push);
 }
 
 } // namespace

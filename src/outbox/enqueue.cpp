@@ -113,9 +113,10 @@ void report(const EnqueueProgress& progress, std::size_t done, std::size_t total
 
 } // namespace
 
-EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events) {
+EnqueueResult Outbox::enqueue(std::span<const model::Envelope> events,
+                              const EnqueueProgress& progress) {
     Transaction tx(m_db);
-    auto result = enqueue(events, tx);
+    auto result = enqueue(events, tx, progress);
     tx.commit();
     return result;
 }

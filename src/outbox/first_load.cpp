@@ -78,12 +78,12 @@ std::optional<EnqueueResult> create_with_events(const std::filesystem::path& pat
     EnqueueResult result;
     {
         auto box = Outbox::open_unpublished(temporary.path());
-        box.database().exec("PRAGMA cache_size = -16384");
-        Transaction tx(box.database());
+        box.m_db.exec("PRAGMA cache_size = -16384");
+        Transaction tx(box.m_db);
         result = box.enqueue(system, environment, events, tx, progress);
         tx.commit();
         // Recorded in the file's header: every later open finds it in WAL.
-        box.database().exec("PRAGMA journal_mode = WAL");
+        box.m_db.exec("PRAGMA journal_mode = WAL");
     }
     sync_path(temporary.path(), O_RDONLY);
     // link() never replaces: an outbox another process made meanwhile wins.

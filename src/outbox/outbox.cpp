@@ -156,6 +156,7 @@ void Outbox::create_schema() {
     Transaction tx(m_db);
     m_db.exec(k_events_table);
     m_db.exec(k_pushes_table);
+    m_db.exec(k_watch_tables);
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
     }
@@ -176,11 +177,12 @@ Outbox Outbox::open_unpublished(const std::filesystem::path& path) {
 bool Outbox::schema_ready() {
     auto stmt = m_db.prepare(
         "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-        "('events', 'notes', 'pushes', 'pushes_by_repository', 'events_queued', 'events_key', ?)");
+        "('events', 'notes', 'pushes', 'pushes_by_repository', 'watch_repos', 'watch_refs', "
+        "'events_queued', 'events_key', ?)");
     stmt.bind(1, k_constraint_index);
     stmt.step();
-    // The three tables, the two indexes and the key in either of its shapes.
-    return stmt.integer(0) == 6;
+    // The five tables, the two indexes and the key in either of its shapes.
+    return stmt.integer(0) == 8;
 }
 
 bool Outbox::keyed_by_constraint() {

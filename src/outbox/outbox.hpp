@@ -3,7 +3,10 @@
 #include "model/error.hpp"
 #include "model/event.hpp"
 #include "outbox/database.hpp"
+#include "outbox/push_queue.hpp"
+#include "outbox/repo_state.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -73,18 +76,34 @@ public:
     // Close the outbox, emptying the WAL into the database when it has grown.
     ~Outbox();
 
-    // Queue events in one durable transaction, skipping keys seen before.
-    EnqueueResult enqueue(std::span<const model::Envelope> events);
-    // Queue events inside a transaction the caller holds on database(), so
-    // they commit together with the caller's own writes (daemon snapshots).
-    // Thousands of events into an outbox holding fewer are loaded in bulk.
-    EnqueueResult enqueue(std::span<const model::Envelope> events, const Transaction& tx,
+    // Queue events in one durable transaction, skipping keys seen before;
+    // thousands of events into an outbox holding fewer are loaded in bulk.
+    EnqueueResult enqueue(std::span<const model::Envelope> events,
                           const EnqueueProgress& progress = {});
-    // Queue events that all go to `system` from `environment` as the
-    // overload above does, without an envelope apiece (a backfill's 100k).
-    EnqueueResult enqueue(std::string_view system, std::string_view environment,
-                          std::span<const model::Event> events, const Transaction& tx,
-                          const EnqueueProgress& progress = {});
+    // Queue a history's events, all going to `system` from `environment`, in
+    // one durable transaction, without an envelope apiece (a backfill's
+    // 100k); thousands of events into an outbox holding fewer are loaded in bulk.
+    EnqueueResult enqueue_history(std::string_view system, std::string_view environment,
+                                  std::span<const model::Event> events,
+                                  const EnqueueProgress& progress = {});
+    // Queue a poll's events and store the refs it found, in one transaction:
+    // a crash never loses nor repeats an event.
+    EnqueueResult commit_poll(const SnapshotUpdate& snapshot,
+                              std::span<const model::Envelope> events);
+    // Record the time and error of polls, in one transaction.
+    void record_polls(std::span<const PollMark> polls);
+    // Queue a recorded push's events and mark it derived, in one transaction.
+    EnqueueResult commit_derived_push(std::int64_t seq, const std::string& notes,
+                                      std::span<const model::Envelope> events);
+    // Wait for another writer by retrying every millisecond, for at most
+    // `patience`, rather than on SQLite's back-off: for a hook, whose every
+    // millisecond delays a push.
+    void wait_briefly_for_writers(std::chrono::milliseconds patience);
+
+    // Return the pushes the post-receive hook recorded in this outbox.
+    PushQueue pushes() { return PushQueue(m_db); }
+    // Return the daemon's per-repository state kept in this outbox.
+    RepoState repositories() { return RepoState(m_db); }
 
     // Return up to `limit` queued events due at `now`, oldest first, never
     // passing an event of the same system that is still waiting.
@@ -115,10 +134,21 @@ public:
 
     // Return the file this outbox lives in.
     const std::filesystem::path& path() const { return m_path; }
-    // Give the layers above raw access for their own tables (daemon state).
-    Database& database() { return m_db; }
 
 private:
+    // Builds a new outbox file with the private calls below.
+    friend std::optional<EnqueueResult> create_with_events(const std::filesystem::path&,
+                                                           std::string_view, std::string_view,
+                                                           std::span<const model::Event>,
+                                                           const EnqueueProgress&);
+    // Queue events inside the caller's transaction, in bulk when that pays.
+    EnqueueResult enqueue(std::span<const model::Envelope> events, const Transaction& tx,
+                          const EnqueueProgress& progress = {});
+    // Queue events of one system and environment inside the caller's transaction.
+    EnqueueResult enqueue(std::string_view system, std::string_view environment,
+                          std::span<const model::Event> events, const Transaction& tx,
+                          const EnqueueProgress& progress = {});
+
     Outbox(std::filesystem::path path, Database db);
     void migrate();
     // Create the tables and indexes that are missing, in one transaction.

@@ -6,29 +6,6 @@ namespace outbox {
 
 namespace {
 
-constexpr const char* k_schema = R"sql(
-CREATE TABLE IF NOT EXISTS watch_repos (
-    id          INTEGER PRIMARY KEY,
-    path        TEXT NOT NULL UNIQUE,
-    system      TEXT NOT NULL,
-    first_seen  INTEGER NOT NULL,
-    last_poll   INTEGER NOT NULL,
-    last_change INTEGER NOT NULL DEFAULT 0,
-    last_error  TEXT NOT NULL DEFAULT '',
-    watched     INTEGER NOT NULL DEFAULT 1,
-    baseline    INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS watch_refs (
-    repo        INTEGER NOT NULL REFERENCES watch_repos (id) ON DELETE CASCADE,
-    name        TEXT NOT NULL,
-    target      TEXT NOT NULL,
-    peeled      TEXT NOT NULL,
-    kind        INTEGER NOT NULL,
-    tagger_time INTEGER,
-    PRIMARY KEY (repo, name)
-) WITHOUT ROWID;
-)sql";
-
 bool same_ref(const model::Ref& a, const model::Ref& b) {
     return a.name == b.name && a.target == b.target && a.peeled == b.peeled &&
            a.peeled_kind == b.peeled_kind && a.tagger_time == b.tagger_time;
@@ -61,11 +38,7 @@ void bind_ref(Statement& stmt, std::int64_t id, const model::Ref& ref) {
 
 } // namespace
 
-RepoState::RepoState(Database& db) : m_db(db) {
-    Transaction tx(m_db);
-    m_db.exec(k_schema);
-    tx.commit();
-}
+RepoState::RepoState(Database& db) : m_db(db) {}
 
 std::optional<std::int64_t> RepoState::repo_id(std::string_view path) {
     auto stmt = m_db.prepare("SELECT id FROM watch_repos WHERE path = ? AND baseline = 1");
@@ -105,9 +78,12 @@ std::int64_t RepoState::upsert_repo(std::string_view path, std::string_view syst
 
 void RepoState::write_refs(std::int64_t id, const model::RefSnapshot* before,
                            const model::RefSnapshot& after) {
+    // Keyed by views into *before, which outlives the map.
     std::map<std::string_view, const model::Ref*> old_refs;
-    for (const auto& ref : before ? *before : model::RefSnapshot{}) {
-        old_refs.emplace(ref.name, &ref);
+    if (before != nullptr) {
+        for (const auto& ref : *before) {
+            old_refs.emplace(ref.name, &ref);
+        }
     }
     auto upsert = m_db.prepare("INSERT OR REPLACE INTO watch_refs "
                                "(repo, name, target, peeled, kind, tagger_time) "
@@ -129,14 +105,12 @@ void RepoState::write_refs(std::int64_t id, const model::RefSnapshot* before,
     }
 }
 
-void RepoState::save(std::string_view path, std::string_view system,
-                     const model::RefSnapshot* before, const model::RefSnapshot& after,
-                     model::UnixSeconds now, const Transaction&) {
-    const auto id = upsert_repo(path, system, now);
-    if (!before) {
+void RepoState::save(const SnapshotUpdate& snapshot, const Transaction&) {
+    const auto id = upsert_repo(snapshot.path, snapshot.system, snapshot.now);
+    if (snapshot.before == nullptr) {
         m_db.prepare("DELETE FROM watch_refs WHERE repo = ?").bind(1, id).run();
     }
-    write_refs(id, before, after);
+    write_refs(id, snapshot.before, *snapshot.after);
 }
 
 void RepoState::mark_polls(std::span<const PollMark> polls, const Transaction&) {

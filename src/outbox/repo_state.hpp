@@ -1,6 +1,5 @@
 #pragma once
 
-#include "model/commit_graph.hpp"
 #include "model/refs.hpp"
 #include "model/time.hpp"
 #include "outbox/database.hpp"
@@ -30,6 +29,16 @@ struct RepoRecord {
     bool has_snapshot = false;
 };
 
+// A repository's refs as a poll found them, to be stored with its events.
+struct SnapshotUpdate {
+    std::string path;
+    std::string system;
+    // The stored snapshot the poll compared with; null on first sight.
+    const model::RefSnapshot* before = nullptr;
+    const model::RefSnapshot* after = nullptr;
+    model::UnixSeconds now = 0;
+};
+
 // The outcome of one poll, recorded in bulk at the end of a cycle.
 struct PollMark {
     std::string path;
@@ -42,7 +51,7 @@ struct PollMark {
 // one transaction: a crash never loses nor repeats an event.
 class RepoState {
 public:
-    // Create the daemon's tables in the database if they are missing.
+    // Use the database of an open outbox (Outbox::open creates the tables).
     explicit RepoState(Database& db);
 
     // Return a repository's stored snapshot; nullopt when it was never seen.
@@ -50,8 +59,7 @@ public:
 
     // Store a repository's refs, first seen or changed, inside the caller's
     // transaction: only the refs that differ from `before` are written.
-    void save(std::string_view path, std::string_view system, const model::RefSnapshot* before,
-              const model::RefSnapshot& after, model::UnixSeconds now, const Transaction& tx);
+    void save(const SnapshotUpdate& snapshot, const Transaction& tx);
 
     // Record the time and error of polls, inside the caller's transaction; a
     // repository whose first poll failed gets a row without a snapshot.

@@ -47,6 +47,30 @@ CREATE TABLE IF NOT EXISTS pushes (
 CREATE INDEX IF NOT EXISTS pushes_by_repository ON pushes (git_dir, seq);
 )sql";
 
+// The daemon's per-repository ref snapshots (repo_state.hpp).
+inline constexpr const char* k_watch_tables = R"sql(
+CREATE TABLE IF NOT EXISTS watch_repos (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL UNIQUE,
+    system      TEXT NOT NULL,
+    first_seen  INTEGER NOT NULL,
+    last_poll   INTEGER NOT NULL,
+    last_change INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT NOT NULL DEFAULT '',
+    watched     INTEGER NOT NULL DEFAULT 1,
+    baseline    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS watch_refs (
+    repo        INTEGER NOT NULL REFERENCES watch_repos (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    peeled      TEXT NOT NULL,
+    kind        INTEGER NOT NULL,
+    tagger_time INTEGER,
+    PRIMARY KEY (repo, name)
+) WITHOUT ROWID;
+)sql";
+
 // The key (system, type, id) is the unique index events_key rather than a
 // constraint of the table, so that a bulk load can drop the indexes and build
 // them again at the end: SQLite builds them from 100k rows in about half the

@@ -112,8 +112,8 @@ std::string joined(const std::vector<std::string>& lines) {
 }
 
 // Queue a derived push's events and mark it derived, in one transaction.
-void queue_derived(outbox::Outbox& box, outbox::PushQueue& queue, const outbox::RecordedPush& push,
-                   DerivedPush& derived, DerivationReport& report) {
+void queue_derived(outbox::Outbox& box, const outbox::RecordedPush& push, DerivedPush& derived,
+                   DerivationReport& report) {
     derive::raise_deployment_times(derived.derived.events, [&box, &derived](const std::string& id) {
         return box.change_time(derived.system, id);
     });
@@ -122,10 +122,8 @@ void queue_derived(outbox::Outbox& box, outbox::PushQueue& queue, const outbox::
     for (auto& event : derived.derived.events) {
         envelopes.push_back({derived.system, k_hook_environment, std::move(event)});
     }
-    outbox::Transaction tx(box.database());
-    const auto result = box.enqueue(envelopes, tx);
-    queue.mark_derived(push.seq, joined(derived.derived.summary.notes), tx);
-    tx.commit();
+    const auto result =
+        box.commit_derived_push(push.seq, joined(derived.derived.summary.notes), envelopes);
     ++report.pushes;
     const auto recorded = count_recorded(envelopes, result);
     report.changes += recorded.changes;
@@ -141,7 +139,7 @@ void derive_one(const config::Settings& settings, outbox::Outbox& box, outbox::P
     try {
         auto derived = derive_push(settings, queue, push);
         if (derived) {
-            queue_derived(box, queue, push, *derived, report);
+            queue_derived(box, push, *derived, report);
             return;
         }
         error = derived.error().message;
@@ -200,7 +198,7 @@ DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox
         report.ran = false;
         return report;
     }
-    outbox::PushQueue queue(box.database());
+    auto queue = box.pushes();
     // Pushes recorded while we work are picked up by the next pass; one that
     // fails is not retried in this call.
     std::vector<std::int64_t> tried;

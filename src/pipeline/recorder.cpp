@@ -21,7 +21,7 @@ std::vector<model::Envelope> envelopes(const std::string& system,
 Recorded enqueue(const config::Settings& settings, const std::string& system,
                  std::vector<model::Event>&& events) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.database().wait_busy_briefly(k_outbox_patience);
+    box.wait_briefly_for_writers(k_outbox_patience);
     const auto wrapped = envelopes(system, std::move(events));
     return count_recorded(wrapped, box.enqueue(wrapped));
 }

@@ -41,7 +41,8 @@ TEST_SUITE("outbox::create_with_events") {
         CHECK(files_in(s.path() / "state") == 1); // no temporary file left
         auto box = outbox::Outbox::open(path).value();
         {
-            auto mode = box.database().prepare("PRAGMA journal_mode");
+            outbox::Database db(path);
+            auto mode = db.prepare("PRAGMA journal_mode");
             REQUIRE(mode.step());
             CHECK(mode.text(0) == "wal");
         }

@@ -28,16 +28,15 @@ std::vector<model::Envelope> many_changes(std::size_t count, std::size_t first =
 // and the last progress reported.
 std::pair<outbox::EnqueueResult, std::size_t> load(outbox::Outbox& box,
                                                    std::span<const model::Envelope> events) {
-    outbox::Transaction tx(box.database());
     std::size_t reported = 0;
-    auto result = box.enqueue(events, tx, [&reported](std::size_t done) { reported = done; });
-    tx.commit();
+    auto result = box.enqueue(events, [&reported](std::size_t done) { reported = done; });
     return {std::move(result), reported};
 }
 
 std::vector<std::string> index_names(outbox::Outbox& box) {
-    auto stmt = box.database().prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND "
-                                       "tbl_name = 'events' ORDER BY name");
+    outbox::Database db(box.path());
+    auto stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = 'events' ORDER BY name");
     std::vector<std::string> names;
     while (stmt.step()) {
         names.push_back(stmt.text(0));
@@ -47,7 +46,8 @@ std::vector<std::string> index_names(outbox::Outbox& box) {
 
 // Return SQLite's schema cookie, which a bulk load's index rebuild changes.
 std::int64_t schema_version(outbox::Outbox& box) {
-    auto stmt = box.database().prepare("PRAGMA schema_version");
+    outbox::Database db(box.path());
+    auto stmt = db.prepare("PRAGMA schema_version");
     stmt.step();
     return stmt.integer(0);
 }
@@ -234,10 +234,8 @@ TEST_SUITE("outbox::Outbox") {
             events.push_back(envelope.event);
         }
         std::size_t reported = 0;
-        outbox::Transaction tx(box.database());
-        const auto result = box.enqueue("sys", "env", events, tx,
-                                        [&reported](std::size_t done) { reported = done; });
-        tx.commit();
+        const auto result = box.enqueue_history("sys", "env", events,
+                                                [&reported](std::size_t done) { reported = done; });
         CHECK(result.queued == 5000);
         CHECK(reported == 5000);
         const auto records = box.list();
@@ -247,10 +245,8 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(records.back().body == model::to_json(events.back()));
         // A few, one by one; the key counts the system.
         const std::vector<model::Event> few = {events.front(), model::Change{"x", 1}};
-        outbox::Transaction again(box.database());
-        CHECK(box.enqueue("sys", "env", few, again).inserted == std::vector<bool>{false, true});
-        CHECK(box.enqueue("other", "env", few, again).queued == 2);
-        again.commit();
+        CHECK(box.enqueue_history("sys", "env", few).inserted == std::vector<bool>{false, true});
+        CHECK(box.enqueue_history("other", "env", few).queued == 2);
         CHECK(box.find("other", "change", "c0").has_value());
     }
 
@@ -334,10 +330,12 @@ TEST_SUITE("outbox::Outbox") {
     TEST_CASE("reopening an outbox takes no write lock, and restores a missing index") {
         test_support::TempDir s;
         const auto path = s.path() / "o.db";
-        outbox::Outbox::open(path).value().database().exec("DROP INDEX events_queued");
+        outbox::Outbox::open(path).value();
+        outbox::Database(path).exec("DROP INDEX events_queued");
         // Reopening puts the index back.
         auto box = outbox::Outbox::open(path).value();
-        auto index = box.database().prepare(
+        outbox::Database db(path);
+        auto index = db.prepare(
             "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_queued'");
         CHECK(index.step());
         // Another process writing right now does not hold up an open (a hook's).

@@ -27,17 +27,13 @@ std::vector<std::int64_t> seqs(const std::vector<outbox::RecordedPush>& pushes) 
 struct Fixture {
     test_support::TempDir scratch;
     outbox::Outbox box = outbox::Outbox::open(scratch.path() / "o.db").value();
-    outbox::PushQueue queue{box.database()};
+    outbox::PushQueue queue = box.pushes();
 
     std::int64_t record(const std::string& git_dir, const std::string& ref) {
         return queue.record(push_to(git_dir, ref));
     }
 
-    void derive(std::int64_t seq) {
-        outbox::Transaction tx(box.database());
-        queue.mark_derived(seq, "", tx);
-        tx.commit();
-    }
+    void derive(std::int64_t seq) { box.commit_derived_push(seq, "", {}); }
 };
 
 } // namespace
@@ -61,14 +57,14 @@ TEST_SUITE("outbox::PushQueue") {
         test_support::TempDir s;
         {
             auto box = outbox::Outbox::open(s.path() / "o.db").value();
-            outbox::PushQueue(box.database()).record(push_to("/srv/a.git", "refs/heads/main"));
+            box.pushes().record(push_to("/srv/a.git", "refs/heads/main"));
         }
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
-        CHECK(outbox::PushQueue(box.database()).waiting().size() == 1);
+        CHECK(box.pushes().waiting().size() == 1);
         // An outbox made before the table existed gets it when opened.
-        box.database().exec("DROP TABLE pushes");
+        outbox::Database(s.path() / "o.db").exec("DROP TABLE pushes");
         auto old = outbox::Outbox::open(s.path() / "o.db").value();
-        outbox::PushQueue queue(old.database());
+        auto queue = old.pushes();
         CHECK(queue.record(push_to("/srv/a.git", "refs/heads/main")) > 0);
         CHECK(queue.waiting().size() == 1);
     }
