@@ -1,9 +1,6 @@
 #include "daemon/repository_watch.hpp"
 
-#include "daemon/ref_diff.hpp"
-#include "derive/deployment_times.hpp"
 #include "git/repository.hpp"
-#include "pipeline/repository_history.hpp"
 
 #include <ctime>
 #include <spdlog/spdlog.h>
@@ -105,13 +102,11 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
     // New changes are timed at first sight and a first-sight backfill by
     // committer time, so no author times: a commit-graph answers the walks.
     repo->set_walk_options({.progress = {}, .author_times = false});
-    auto all_refs = repo->refs();
-    if (!all_refs) {
-        return std::unexpected(all_refs.error());
+    auto refs = repo->refs();
+    if (!refs) {
+        return std::unexpected(refs.error());
     }
-    const auto refs = reported_refs(std::move(*all_refs));
-    auto queued = m_snapshot ? record_updates(context, *repo, refs)
-                             : record_first_sight(context, *repo, refs);
+    auto queued = record(context, *repo, derive::branch_and_tag_refs(std::move(*refs)));
     if (queued) {
         m_fingerprint = fingerprint;
         m_last_read = Clock::now();
@@ -132,72 +127,38 @@ RepositoryWatch::resolve(const config::Settings& settings, const git::Repository
     return *m_resolved;
 }
 
-model::Expected<std::size_t> RepositoryWatch::record_first_sight(PollContext& context,
-                                                                 git::Repository& repo,
-                                                                 const model::RefSnapshot& refs) {
-    auto resolved = resolve(context.settings, repo);
-    if (!resolved) {
-        return std::unexpected(resolved.error());
+model::Expected<std::size_t> RepositoryWatch::record(PollContext& context, git::Repository& repo,
+                                                     model::RefSnapshot refs) {
+    const pipeline::Poll poll{m_path.string(), m_snapshot ? &*m_snapshot : nullptr, &refs,
+                              context.settings.file.watch.backfill_on_first_sight, model::now()};
+    auto recorded = pipeline::record_poll(context.box, repo, poll,
+                                          [&] { return resolve(context.settings, repo); });
+    if (!recorded) {
+        return std::unexpected(recorded.error());
     }
-    derive::Derived derived;
-    const bool backfill = context.settings.file.watch.backfill_on_first_sight;
-    if (backfill) {
-        pipeline::RepositoryHistory history(repo);
-        auto backfilled = derive::backfill(refs, history, resolved->policy, {});
-        if (!backfilled) {
-            return std::unexpected(backfilled.error());
-        }
-        derived = std::move(*backfilled);
-    }
-    const auto result = commit(context, derived, refs);
-    spdlog::info("{}: first sight (system '{}'): {} ref{} recorded as the baseline, {}",
-                 m_path.string(), resolved->system, refs.size(), refs.size() == 1 ? "" : "s",
-                 backfill ? "backfill queued " + describe_events(derived, result)
-                          : std::string("nothing older is reported"));
-    return result.queued;
-}
-
-model::Expected<std::size_t> RepositoryWatch::record_updates(PollContext& context,
-                                                             git::Repository& repo,
-                                                             const model::RefSnapshot& refs) {
-    const auto updates = ref_updates(*m_snapshot, refs);
-    if (updates.empty()) {
+    if (recorded->system.empty()) {
         return 0;
     }
-    auto resolved = resolve(context.settings, repo);
-    if (!resolved) {
-        return std::unexpected(resolved.error());
-    }
-    pipeline::RepositoryHistory history(repo);
-    auto derived = derive::updates(*m_snapshot, updates, history, resolved->policy, model::now());
-    if (!derived) {
-        return std::unexpected(derived.error());
-    }
-    derive::raise_deployment_times(derived->events, [&context, &resolved](const std::string& id) {
-        return context.box.change_time(resolved->system, id);
-    });
-    const auto result = commit(context, *derived, refs);
-    spdlog::info("{}: {}: queued {}", m_path.string(), describe_updates(updates),
-                 describe_events(*derived, result));
-    return result.queued;
+    log_record(*recorded, refs.size(), poll.backfill_on_first_sight);
+    m_snapshot = std::move(refs);
+    return recorded->result.queued;
 }
 
-outbox::EnqueueResult RepositoryWatch::commit(PollContext& context, const derive::Derived& derived,
-                                              const model::RefSnapshot& refs) {
-    std::vector<model::Envelope> envelopes;
-    envelopes.reserve(derived.events.size());
-    for (const auto& event : derived.events) {
-        envelopes.push_back({m_resolved->system, k_environment, event});
+void RepositoryWatch::log_record(const pipeline::PollRecord& record, std::size_t refs,
+                                 bool backfill) const {
+    const auto events = describe_events(record.derived, record.result);
+    if (!m_snapshot) {
+        spdlog::info("{}: first sight (system '{}'): {} ref{} recorded as the baseline, {}",
+                     m_path.string(), record.system, refs, refs == 1 ? "" : "s",
+                     backfill ? "backfill queued " + events
+                              : std::string("nothing older is reported"));
+    } else {
+        spdlog::info("{}: {}: queued {}", m_path.string(), describe_updates(record.updates),
+                     events);
     }
-    auto result =
-        context.box.commit_poll({m_path.string(), m_resolved->system,
-                                 m_snapshot ? &*m_snapshot : nullptr, &refs, model::now()},
-                                envelopes);
-    m_snapshot = refs;
-    for (const auto& note : derived.summary.notes) {
+    for (const auto& note : record.derived.summary.notes) {
         spdlog::info("{}: {}", m_path.string(), note);
     }
-    return result;
 }
 
 } // namespace pulse_daemon

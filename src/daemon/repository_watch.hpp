@@ -2,11 +2,9 @@
 
 #include "config/settings.hpp"
 #include "daemon/ref_fingerprint.hpp"
-#include "derive/derive.hpp"
-#include "model/commit_graph.hpp"
 #include "model/refs.hpp"
 #include "outbox/outbox.hpp"
-#include "outbox/repo_state.hpp"
+#include "pipeline/poll.hpp"
 #include "pipeline/repository_settings.hpp"
 
 #include <chrono>
@@ -15,9 +13,6 @@
 #include <string>
 
 namespace pulse_daemon {
-
-// The Environment header of the events the daemon derives.
-inline constexpr const char* k_environment = "git-daemon";
 
 // Where a poll writes, and what it derives with.
 struct PollContext {
@@ -57,15 +52,12 @@ private:
     // Return the repository's system and policy, resolved once per config.
     model::Expected<pipeline::RepositorySettings> resolve(const config::Settings& settings,
                                                           const git::Repository& repo);
-    // Record the baseline (and a backfill when asked); return events queued.
-    model::Expected<std::size_t> record_first_sight(PollContext& context, git::Repository& repo,
-                                                    const model::RefSnapshot& refs);
-    // Derive and record what changed since the snapshot; return events queued.
-    model::Expected<std::size_t> record_updates(PollContext& context, git::Repository& repo,
-                                                const model::RefSnapshot& refs);
-    // Queue the events and store the snapshot in one transaction.
-    outbox::EnqueueResult commit(PollContext& context, const derive::Derived& derived,
-                                 const model::RefSnapshot& refs);
+    // Record what changed since the snapshot (on first sight, the baseline);
+    // return events queued.
+    model::Expected<std::size_t> record(PollContext& context, git::Repository& repo,
+                                        model::RefSnapshot refs);
+    // Log what a poll recorded.
+    void log_record(const pipeline::PollRecord& record, std::size_t refs, bool backfill) const;
     // Return whether the refs need not be read: unchanged fingerprint, recent read.
     bool fingerprint_vouches(const RefFingerprint& current) const;
 

@@ -123,8 +123,13 @@ struct RefUpdate {
 // git hooks print it.
 bool is_absent(const std::string& id);
 
+// Return only the refs events can come from, branches and tags; the rest
+// (refs/changes/*, refs/pull/*, notes, remotes) never make an event.
+model::RefSnapshot branch_and_tag_refs(model::RefSnapshot refs);
+
 // Return the updates that turn `before` into `after` (the daemon's view of
-// two polls), sorted by ref name.
+// two polls), as a post-receive hook would see them for a push (ids are the
+// refs' direct targets), sorted by ref name.
 std::vector<RefUpdate> diff_refs(const model::RefSnapshot& before, const model::RefSnapshot& after);
 
 // Return the refs as they were before `updates` were applied to `after` (a

@@ -9,6 +9,13 @@ bool is_absent(const std::string& id) {
     return id.find_first_not_of('0') == std::string::npos;
 }
 
+model::RefSnapshot branch_and_tag_refs(model::RefSnapshot refs) {
+    std::erase_if(refs, [](const model::Ref& ref) {
+        return !ref.name.starts_with("refs/heads/") && !ref.name.starts_with("refs/tags/");
+    });
+    return refs;
+}
+
 std::vector<RefUpdate> diff_refs(const model::RefSnapshot& before,
                                  const model::RefSnapshot& after) {
     std::map<std::string, RefUpdate> updates;

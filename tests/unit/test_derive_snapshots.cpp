@@ -1,4 +1,4 @@
-#include "daemon/ref_diff.hpp"
+#include "derive/derive.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,9 +13,9 @@ const std::string k_b(40, 'b');
 
 } // namespace
 
-TEST_SUITE("pulse_daemon::reported_refs") {
+TEST_SUITE("derive::branch_and_tag_refs") {
     TEST_CASE("keeps branches and tags only") {
-        const auto refs = pulse_daemon::reported_refs(
+        const auto refs = derive::branch_and_tag_refs(
             {ref("refs/changes/01/1/1", k_a), ref("refs/heads/main", k_a),
              ref("refs/notes/commits", k_b), ref("refs/pull/7/head", k_a),
              ref("refs/remotes/origin/main", k_a), ref("refs/tags/v1.0.0", k_b)});
@@ -25,17 +25,17 @@ TEST_SUITE("pulse_daemon::reported_refs") {
     }
 }
 
-TEST_SUITE("pulse_daemon::ref_updates") {
+TEST_SUITE("derive::diff_refs") {
     TEST_CASE("equal snapshots give no update") {
         const model::RefSnapshot refs = {ref("refs/heads/main", k_a), ref("refs/tags/v1", k_b)};
-        CHECK(pulse_daemon::ref_updates(refs, refs).empty());
+        CHECK(derive::diff_refs(refs, refs).empty());
     }
 
     TEST_CASE("creations, moves and deletions read like a push, sorted by name") {
         const model::RefSnapshot before = {ref("refs/heads/gone", k_a),
                                            ref("refs/heads/main", k_a)};
         const model::RefSnapshot after = {ref("refs/tags/v1", k_b), ref("refs/heads/main", k_b)};
-        const auto updates = pulse_daemon::ref_updates(before, after);
+        const auto updates = derive::diff_refs(before, after);
         REQUIRE(updates.size() == 3);
         CHECK(updates[0].name == "refs/heads/gone");
         CHECK(updates[0].old_id == k_a);
@@ -52,7 +52,7 @@ TEST_SUITE("pulse_daemon::ref_updates") {
         model::Ref before = ref("refs/tags/v1", k_a);
         model::Ref after = before;
         after.target = k_b;
-        const auto updates = pulse_daemon::ref_updates({before}, {after});
+        const auto updates = derive::diff_refs({before}, {after});
         REQUIRE(updates.size() == 1);
         CHECK(updates[0].old_id == k_a);
         CHECK(updates[0].new_id == k_b);
