@@ -113,7 +113,8 @@ record_pre_push(const config::Settings& settings, const std::filesystem::path& g
         return pipeline::HookOutcome{};
     }
     auto outcome = pipeline::record_push(
-        settings, git_dir, [&](git::Repository& repo, const pipeline::RepositorySettings& target) {
+        settings, git_dir, pipeline::k_pre_push_environment,
+        [&](git::Repository& repo, const pipeline::RepositorySettings& target) {
             return new_changes(repo, target, *pushed, remote, now);
         });
     if (outcome) {
