@@ -2,7 +2,9 @@
 
 #include "cli/options.hpp"
 #include "cli/queue_report.hpp"
+#include "derive/git_deployment.hpp"
 #include "git/repository.hpp"
+#include "pipeline/repository_history.hpp"
 
 #include <iostream>
 #include <sstream>
@@ -85,25 +87,23 @@ model::UnixSeconds parse_timestamp(const std::string& text) {
     return *parsed;
 }
 
-// Return the changes of REF..HEAD, parents first, limited to the paths.
-std::vector<model::Change> range_changes(git::Repository& repo, const po::variables_map& vm,
-                                         const std::vector<std::string>& paths) {
-    const auto head = model::value_or_throw(repo.resolve_commit("HEAD"));
+// Return the deployment the command line describes, over the repository's commits.
+derive::GitDeployment describe_deployment(const po::variables_map& vm, model::UnixSeconds time,
+                                          git::Repository& repo) {
+    derive::GitDeployment deployment;
+    deployment.id = vm["identifier"].as<std::string>();
+    deployment.time = time;
+    deployment.teams = split_list(vm["teams"].as<std::string>());
+    deployment.source = vm["source"].as<std::string>();
+    deployment.head = model::value_or_throw(repo.resolve_commit("HEAD"));
     auto previous = repo.resolve_commit(vm["previous-deployment-ref"].as<std::string>());
     if (!previous) {
         throw model::Failure("--previous-deployment-ref: " + previous.error().message);
     }
-    const auto graph = model::value_or_throw(repo.commits({head}, {*previous}));
+    deployment.previous = *previous;
     const bool author = vm["change-time"].as<std::string>() == "author";
-    std::vector<model::Change> changes;
-    for (auto it = graph.commits.rbegin(); it != graph.commits.rend(); ++it) {
-        if (!paths.empty() && !model::value_or_throw(repo.touches(it->id, paths))) {
-            continue;
-        }
-        changes.push_back(model::Change{it->id, author ? it->author_time : it->committer_time,
-                                        vm["source"].as<std::string>(), "commit"});
-    }
-    return changes;
+    deployment.change_time = author ? derive::ChangeTime::author : derive::ChangeTime::committer;
+    return deployment;
 }
 
 std::vector<model::Event> derive_events(const po::variables_map& vm) {
@@ -113,22 +113,14 @@ std::vector<model::Event> derive_events(const po::variables_map& vm) {
     }
     const auto time = parse_timestamp(vm["timestamp"].as<std::string>());
     auto repo = model::value_or_throw(git::Repository::discover(vm["directory"].as<std::string>()));
-    std::vector<std::string> paths;
+    auto deployment = describe_deployment(vm, time, repo);
     if (vm.count("paths")) {
-        paths = repository_paths(vm["paths"].as<std::vector<std::string>>(), repo);
+        deployment.touches =
+            [&repo, paths = repository_paths(vm["paths"].as<std::vector<std::string>>(), repo)](
+                const std::string& commit) { return repo.touches(commit, paths); };
     }
-    std::vector<model::Event> events;
-    model::Deployment deployment{vm["identifier"].as<std::string>(),
-                                 time,
-                                 {},
-                                 split_list(vm["teams"].as<std::string>()),
-                                 vm["source"].as<std::string>()};
-    for (auto& change : range_changes(repo, vm, paths)) {
-        deployment.changes.push_back(change.id);
-        events.push_back(std::move(change));
-    }
-    events.push_back(std::move(deployment));
-    return events;
+    pipeline::RepositoryHistory history(repo);
+    return model::value_or_throw(derive::git_deployment(deployment, history)).events;
 }
 
 } // namespace

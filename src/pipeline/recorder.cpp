@@ -7,22 +7,22 @@ namespace pipeline {
 namespace {
 
 // Wrap the events, moving them: a push of 100,000 commits holds them once.
-std::vector<model::Envelope> envelopes(const std::string& system,
+std::vector<model::Envelope> envelopes(const std::string& system, const std::string& environment,
                                        std::vector<model::Event>&& events) {
     std::vector<model::Envelope> wrapped;
     wrapped.reserve(events.size());
     for (auto& event : events) {
-        wrapped.push_back({system, k_hook_environment, std::move(event)});
+        wrapped.push_back({system, environment, std::move(event)});
     }
     events.clear();
     return wrapped;
 }
 
 Recorded enqueue(const config::Settings& settings, const std::string& system,
-                 std::vector<model::Event>&& events) {
+                 const std::string& environment, std::vector<model::Event>&& events) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
     box.wait_briefly_for_writers(k_outbox_patience);
-    const auto wrapped = envelopes(system, std::move(events));
+    const auto wrapped = envelopes(system, environment, std::move(events));
     return count_recorded(wrapped, box.enqueue(wrapped));
 }
 
@@ -46,13 +46,13 @@ Recorded count_recorded(const std::vector<model::Envelope>& wrapped,
 }
 
 model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
-                                 std::vector<model::Event> events) {
+                                 const std::string& environment, std::vector<model::Event> events) {
     if (events.empty()) {
         return Recorded{};
     }
     Recorded recorded;
     try {
-        recorded = enqueue(settings, system, std::move(events));
+        recorded = enqueue(settings, system, environment, std::move(events));
     } catch (const model::Failure& e) {
         return model::fail(e.what());
     }
@@ -61,6 +61,7 @@ model::Expected<Recorded> record(const config::Settings& settings, const std::st
 
 model::Expected<HookOutcome> record_push(const config::Settings& settings,
                                          const std::filesystem::path& git_dir,
+                                         const std::string& environment,
                                          const DerivePush& derive_push) {
     auto repo = git::Repository::open(git_dir);
     if (!repo) {
@@ -74,7 +75,7 @@ model::Expected<HookOutcome> record_push(const config::Settings& settings,
     if (!derived) {
         return std::unexpected(derived.error());
     }
-    auto recorded = record(settings, target->system, std::move(derived->events));
+    auto recorded = record(settings, target->system, environment, std::move(derived->events));
     if (!recorded) {
         return std::unexpected(recorded.error());
     }

@@ -24,8 +24,11 @@ namespace pipeline {
 // not to hold a push hostage.
 inline constexpr std::chrono::milliseconds k_outbox_patience{10000};
 
-// The Environment header of events recorded by the hooks.
+// The Environment header of events the post-receive hook records.
 inline constexpr const char* k_hook_environment = "git-hook";
+
+// The Environment header of events the pre-push hook records.
+inline constexpr const char* k_pre_push_environment = "git-pre-push";
 
 // What a hook queued, for its summary line.
 struct Recorded {
@@ -41,9 +44,10 @@ struct Recorded {
 Recorded count_recorded(const std::vector<model::Envelope>& wrapped,
                         const outbox::EnqueueResult& result);
 
-// Queue events under `system` in one durable transaction.
+// Queue events under `system` and `environment` (their Environment header) in
+// one durable transaction.
 model::Expected<Recorded> record(const config::Settings& settings, const std::string& system,
-                                 std::vector<model::Event> events);
+                                 const std::string& environment, std::vector<model::Event> events);
 
 // What a hook run recorded, and what it noticed (a moved release tag).
 struct HookOutcome {
@@ -56,9 +60,10 @@ using DerivePush = std::function<model::Expected<derive::Derived>(
     git::Repository& repo, const pipeline::RepositorySettings& settings)>;
 
 // Open the repository at `git_dir`, resolve its settings, derive the push's
-// events with `derive_push` and record them.
+// events with `derive_push` and record them under `environment`.
 model::Expected<HookOutcome> record_push(const config::Settings& settings,
                                          const std::filesystem::path& git_dir,
+                                         const std::string& environment,
                                          const DerivePush& derive_push);
 
 // Return the one line a hook prints on success, or nothing when there is

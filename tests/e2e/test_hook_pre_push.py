@@ -5,6 +5,7 @@ chained hook's verdict."""
 import math
 import subprocess
 
+from agent_env import aimed_env, delivered_ids
 from conftest import git, outbox_rows, run
 from test_hook_support import Server, change_ids, commit, commits, events, timed_push, unix
 
@@ -78,6 +79,17 @@ def test_release_tag_push_records_its_unpushed_commits(agent, env, workdir):
     timed_push(clone, env, "origin", "v1.0.0")
     assert change_ids(agent, env) == {tagged}
     assert events(agent, env, "deployment") == {}
+
+
+def test_delivered_events_carry_the_pre_push_environment(agent, env, workdir, server):
+    aimed = aimed_env(env, workdir, server.url)
+    _, clone = hooked_clone(agent, aimed, workdir)
+    new = commits(clone, 2)
+    timed_push(clone, aimed, "origin", "main")
+    assert server.wait_for(2)
+    assert sorted(delivered_ids(server)) == sorted(new)
+    for request in server.delivered:
+        assert request.headers["environment"] == "git-pre-push"
 
 
 def test_a_chained_hook_that_refuses_stops_the_push_and_nothing_is_recorded(agent, env,

@@ -1,0 +1,44 @@
+#include "derive/git_deployment.hpp"
+
+namespace derive {
+
+namespace {
+
+model::UnixSeconds change_time(const model::Commit& commit, ChangeTime mode) {
+    return mode == ChangeTime::author ? commit.author_time : commit.committer_time;
+}
+
+// Return whether the deployment counts a commit: every commit without a path filter.
+model::Expected<bool> counts(const GitDeployment& deployment, const std::string& commit) {
+    return deployment.touches ? deployment.touches(commit) : model::Expected<bool>(true);
+}
+
+} // namespace
+
+model::Expected<Derived> git_deployment(const GitDeployment& deployment, History& history) {
+    auto graph = history.commits({deployment.head}, {deployment.previous});
+    if (!graph) {
+        return std::unexpected(graph.error());
+    }
+    Derived out;
+    out.summary.commits = graph->commits.size();
+    model::Deployment listed{
+        deployment.id, deployment.time, {}, deployment.teams, deployment.source};
+    for (auto it = graph->commits.rbegin(); it != graph->commits.rend(); ++it) {
+        auto counted = counts(deployment, it->id);
+        if (!counted) {
+            return std::unexpected(counted.error());
+        }
+        if (*counted) {
+            listed.changes.push_back(it->id);
+            out.events.push_back(model::Change{it->id, change_time(*it, deployment.change_time),
+                                               deployment.source, "commit"});
+        }
+    }
+    out.summary.changes = listed.changes.size();
+    out.summary.deployments = 1;
+    out.events.push_back(std::move(listed));
+    return out;
+}
+
+} // namespace derive
