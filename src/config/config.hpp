@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/delivery_policy.hpp"
 #include "model/error.hpp"
 
 #include <filesystem>
@@ -9,22 +10,6 @@
 #include <vector>
 
 namespace config {
-
-// Network limits of the sender, in seconds.
-struct Timeouts {
-    long connect = 10;
-    long total = 30;
-    // Abort a transfer that moves less than one byte per second for this long.
-    long low_speed = 15;
-};
-
-// How the outbox spaces out retries, in seconds.
-struct Retry {
-    long initial_backoff = 5;
-    long max_backoff = 3600;
-    // Longest Retry-After the server may ask for before we cap it.
-    long max_retry_after = 3600;
-};
 
 // Settings of one watched or backfilled repository; unset fields fall back to
 // the repository's git config (pulse.*) and then to the defaults.
@@ -60,8 +45,8 @@ struct Config {
     std::optional<std::string> base_url;
     std::optional<std::string> outbox;
     std::optional<std::string> system;
-    Timeouts timeouts;
-    Retry retry;
+    model::NetworkLimits timeouts;
+    model::RetryPolicy retry;
     Hook hook;
     Watch watch;
     std::vector<Repository> repositories;

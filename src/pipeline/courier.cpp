@@ -1,6 +1,8 @@
 #include "pipeline/courier.hpp"
 
 #include "model/version.hpp"
+#include "sender/backoff.hpp"
+#include "sender/http_client.hpp"
 
 #include <random>
 
@@ -49,8 +51,12 @@ double unit_random() {
 
 } // namespace
 
-Courier::Courier(outbox::Outbox& outbox, CourierOptions options)
-    : m_outbox(outbox), m_options(std::move(options)), m_client(m_options.limits),
+Courier::Courier(outbox::Outbox& outbox, const CourierOptions& options)
+    : Courier(outbox, options, std::make_unique<sender::HttpClient>(options.limits)) {}
+
+Courier::Courier(outbox::Outbox& outbox, CourierOptions options,
+                 std::unique_ptr<sender::Transport> transport)
+    : m_outbox(outbox), m_options(std::move(options)), m_transport(std::move(transport)),
       m_problem_noted(!m_outbox.note(k_problem_note).empty()) {}
 
 Report Courier::deliver(const std::atomic<bool>* stop_flag) {
@@ -89,7 +95,8 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         "Environment: " + record.environment,
         std::string("CLI-Version: ") + model::k_version,
     };
-    const auto response = m_client.post(*url, record.body, headers, m_options.api_key, stop_flag);
+    const auto response =
+        m_transport->post(*url, record.body, headers, m_options.api_key, stop_flag);
     if (response.interrupted) {
         // Abandoned, not failed: the event stays due, with no attempt counted.
         return Stop::interrupted;
@@ -102,7 +109,9 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         note_problem(report, "");
         return std::nullopt;
     case Outcome::rejected:
-        m_outbox.mark_rejected(record.seq, response.status, problem, response.body);
+        // Redacted here too: whatever the transport, the key never reaches the outbox.
+        m_outbox.mark_rejected(record.seq, response.status, problem,
+                               sender::redact(response.body, m_options.api_key));
         ++report.rejected;
         return std::nullopt;
     case Outcome::configuration:
@@ -116,7 +125,7 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         retry_after = sender::parse_retry_after(*response.retry_after, model::now());
     }
     const long delay =
-        sender::retry_delay(m_options.backoff, record.attempts + 1, retry_after, unit_random());
+        sender::retry_delay(m_options.retry, record.attempts + 1, retry_after, unit_random());
     const std::optional<long> status =
         response.status ? std::optional<long>(response.status) : std::nullopt;
     m_outbox.mark_retry(record.seq, status, problem, model::now() + delay);

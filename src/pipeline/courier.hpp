@@ -1,11 +1,11 @@
 #pragma once
 
+#include "model/delivery_policy.hpp"
 #include "outbox/outbox.hpp"
-#include "sender/backoff.hpp"
-#include "sender/http_client.hpp"
+#include "sender/transport.hpp"
 
 #include <atomic>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,8 +15,8 @@ namespace pipeline {
 struct CourierOptions {
     std::string base_url;
     std::string api_key;
-    sender::HttpLimits limits;
-    sender::BackoffPolicy backoff;
+    model::NetworkLimits limits;
+    model::RetryPolicy retry;
     // Stop after this many events (0: until nothing is due).
     std::size_t max_events = 0;
 };
@@ -47,10 +47,14 @@ struct Report {
 inline constexpr const char* k_problem_note = "delivery_problem";
 
 // Deliver due events from the outbox in order, one request each over one
-// reused connection, recording each answer as it comes.
+// transport (one reused connection), recording each answer as it comes.
 class Courier {
 public:
-    Courier(outbox::Outbox& outbox, CourierOptions options);
+    // Deliver over HTTP within the options' network limits.
+    Courier(outbox::Outbox& outbox, const CourierOptions& options);
+    // Deliver over `transport`, which the courier keeps.
+    Courier(outbox::Outbox& outbox, CourierOptions options,
+            std::unique_ptr<sender::Transport> transport);
 
     // Deliver until nothing is due, a retryable or configuration failure, or
     // `stop_flag` becomes true.
@@ -66,7 +70,7 @@ private:
 
     outbox::Outbox& m_outbox;
     CourierOptions m_options;
-    sender::HttpClient m_client;
+    std::unique_ptr<sender::Transport> m_transport;
     bool m_problem_noted;
 };
 

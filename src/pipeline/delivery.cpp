@@ -6,10 +6,8 @@ CourierOptions courier_options(const config::Settings& settings) {
     CourierOptions options;
     options.base_url = settings.base_url;
     options.api_key = settings.api_key.value_or("");
-    const auto& timeouts = settings.file.timeouts;
-    options.limits = {timeouts.connect, timeouts.total, timeouts.low_speed};
-    const auto& retry = settings.file.retry;
-    options.backoff = {retry.initial_backoff, retry.max_backoff, retry.max_retry_after};
+    options.limits = settings.file.timeouts;
+    options.retry = settings.file.retry;
     return options;
 }
 

@@ -60,7 +60,7 @@ void HttpClient::Cleanup::operator()(CURL* handle) const {
     libcurl().easy_cleanup(handle);
 }
 
-HttpClient::HttpClient(HttpLimits limits) : m_limits(limits) {
+HttpClient::HttpClient(model::NetworkLimits limits) : m_limits(limits) {
     m_curl.reset(libcurl().easy_init());
     if (!m_curl) {
         throw model::Failure("initialising libcurl failed");
@@ -95,10 +95,10 @@ HttpResponse HttpClient::post(const std::string& url, const std::string& body,
     lib.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     lib.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, m_limits.connect_timeout);
-    lib.easy_setopt(curl, CURLOPT_TIMEOUT, m_limits.total_timeout);
+    lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, m_limits.connect);
+    lib.easy_setopt(curl, CURLOPT_TIMEOUT, m_limits.total);
     lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_limits.low_speed_time);
+    lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_limits.low_speed);
     lib.easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
     lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "model/delivery_policy.hpp"
 #include "model/error.hpp"
+#include "sender/transport.hpp"
 
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,42 +14,24 @@ struct curl_slist;
 
 namespace sender {
 
-// Network limits, in seconds.
-struct HttpLimits {
-    long connect_timeout = 10;
-    long total_timeout = 30;
-    long low_speed_time = 15;
-};
-
-// What came back from one POST; status 0 means no HTTP answer at all.
-struct HttpResponse {
-    long status = 0;
-    std::string body;
-    std::optional<std::string> retry_after;
-    // The transport error when status is 0, with the API key already removed.
-    std::string error;
-    // True when the request was abandoned because the caller asked to stop.
-    bool interrupted = false;
-};
-
 // A libcurl handle kept across requests so the connection is reused; TLS is
 // verified and redirects are never followed.
-class HttpClient {
+class HttpClient : public Transport {
 public:
-    explicit HttpClient(HttpLimits limits);
+    // Open a handle that keeps every request within `limits`.
+    explicit HttpClient(model::NetworkLimits limits);
 
-    // POST a body; `secret` is scrubbed from any error text. The request is
-    // abandoned as soon as `stop` becomes true (checked about once a second).
+    // POST a body as Transport::post says; `stop` is checked about once a second.
     HttpResponse post(const std::string& url, const std::string& body,
                       const std::vector<std::string>& headers, const std::string& secret,
-                      const std::atomic<bool>* stop = nullptr);
+                      const std::atomic<bool>* stop) override;
 
 private:
     struct Cleanup {
         void operator()(CURL* handle) const;
     };
     std::unique_ptr<CURL, Cleanup> m_curl;
-    HttpLimits m_limits;
+    model::NetworkLimits m_limits;
 };
 
 // Return the ingestion URL for a base URL, key and system: the base keeps its

@@ -16,7 +16,12 @@ TEST_SUITE("config::Config") {
     TEST_CASE("an empty file gives the defaults") {
         const auto config = config::parse_config("", "c.yaml").value();
         CHECK_FALSE(config.api_key.has_value());
+        CHECK(config.timeouts.connect == 10);
         CHECK(config.timeouts.total == 30);
+        CHECK(config.timeouts.low_speed == 15);
+        CHECK(config.retry.initial_backoff == 5);
+        CHECK(config.retry.max_backoff == 3600);
+        CHECK(config.retry.max_retry_after == 3600);
         CHECK(config.watch.interval == 60);
         CHECK(config.hook.deliver == "background");
         CHECK(config.repositories.empty());
@@ -47,7 +52,10 @@ repositories:
         CHECK(config.base_url == "http://127.0.0.1:9000");
         CHECK(config.system == "shop");
         CHECK(config.timeouts.connect == 2);
+        CHECK(config.timeouts.total == 5);
         CHECK(config.timeouts.low_speed == 3);
+        CHECK(config.retry.initial_backoff == 1);
+        CHECK(config.retry.max_backoff == 60);
         CHECK(config.retry.max_retry_after == 120);
         CHECK(config.hook.quiet);
         CHECK(config.hook.deliver == "none");
@@ -102,6 +110,14 @@ TEST_SUITE("config::Config example") {
         const auto result = config::load_config(path);
         REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
         CHECK(result->base_url == "https://ingestion.pulse.codacy.com");
-        CHECK(result->timeouts.total == 30);
+        // The example says its values are the defaults.
+        const model::NetworkLimits limits;
+        CHECK(result->timeouts.connect == limits.connect);
+        CHECK(result->timeouts.total == limits.total);
+        CHECK(result->timeouts.low_speed == limits.low_speed);
+        const model::RetryPolicy retry;
+        CHECK(result->retry.initial_backoff == retry.initial_backoff);
+        CHECK(result->retry.max_backoff == retry.max_backoff);
+        CHECK(result->retry.max_retry_after == retry.max_retry_after);
     }
 }

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 TEST_SUITE("sender::backoff") {
-    const sender::BackoffPolicy k_policy{5, 300, 600};
+    const model::RetryPolicy k_policy{5, 300, 600};
 
     TEST_CASE("doubles from the initial delay and caps at the maximum") {
         // With unit_random = 1 the jitter adds the full upper half: the raw delay.

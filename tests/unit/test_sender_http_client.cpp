@@ -1,6 +1,54 @@
 #include "sender/http_client.hpp"
 
+#include <arpa/inet.h>
+#include <chrono>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// A loopback port that accepts connections (the kernel completes them) and
+// never answers a byte.
+class SilentServer {
+public:
+    SilentServer() : m_fd(socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        auto* generic = reinterpret_cast<sockaddr*>(&address);
+        if (m_fd < 0 || bind(m_fd, generic, size) != 0 || listen(m_fd, 4) != 0 ||
+            getsockname(m_fd, generic, &size) != 0) {
+            throw std::runtime_error("cannot listen on 127.0.0.1");
+        }
+        m_port = ntohs(address.sin_port);
+    }
+    ~SilentServer() { close(m_fd); }
+    SilentServer(const SilentServer&) = delete;
+    SilentServer& operator=(const SilentServer&) = delete;
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/"; }
+
+private:
+    int m_fd;
+    int m_port = 0;
+};
+
+// POST to a silent server; return the response and how long it took.
+std::pair<sender::HttpResponse, double> post_to_silence(model::NetworkLimits limits,
+                                                        const std::atomic<bool>* stop) {
+    SilentServer server;
+    sender::HttpClient client(limits);
+    const auto start = std::chrono::steady_clock::now();
+    auto response = client.post(server.url(), "{}", {}, "", stop);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    return {std::move(response), took.count()};
+}
+
+} // namespace
 
 TEST_SUITE("sender::HttpClient") {
     TEST_CASE("the ingestion path replaces the base's path, the query is kept") {
@@ -42,5 +90,30 @@ TEST_SUITE("sender::HttpClient") {
         CHECK(sender::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 + 30) == 0);
         CHECK_FALSE(sender::parse_retry_after("soon", 0).has_value());
         CHECK_FALSE(sender::parse_retry_after("", 0).has_value());
+    }
+
+    TEST_CASE("the network limits end a request the server never answers") {
+        SUBCASE("total") {
+            const auto [response, took] = post_to_silence({5, 1, 30}, nullptr);
+            CHECK(response.status == 0);
+            CHECK_FALSE(response.error.empty());
+            CHECK_FALSE(response.interrupted);
+            CHECK(took >= 0.9);
+            CHECK(took < 4.0);
+        }
+        SUBCASE("low speed") {
+            const auto [response, took] = post_to_silence({5, 30, 1}, nullptr);
+            CHECK(response.status == 0);
+            CHECK_FALSE(response.interrupted);
+            CHECK(took >= 0.9);
+            CHECK(took < 4.0);
+        }
+        SUBCASE("the stop flag abandons it, marked as interrupted") {
+            const std::atomic<bool> stop{true};
+            const auto [response, took] = post_to_silence({5, 30, 30}, &stop);
+            CHECK(response.status == 0);
+            CHECK(response.interrupted);
+            CHECK(took < 4.0);
+        }
     }
 }

@@ -1,0 +1,28 @@
+#pragma once
+
+// How events travel to the API: plain data on the lowest floor, so that the
+// config file fills it, the sender obeys it and the pipeline hands it from
+// one to the other without either including the other.
+namespace model {
+
+// Network limits of one request, in seconds.
+struct NetworkLimits {
+    // To open a connection.
+    long connect = 10;
+    // For one whole request.
+    long total = 30;
+    // Abort a transfer that moves less than one byte per second for this long.
+    long low_speed = 15;
+};
+
+// How failed deliveries are spaced out, in seconds.
+struct RetryPolicy {
+    // The first delay; each failure after it doubles the delay.
+    long initial_backoff = 5;
+    // The longest delay the doubling reaches.
+    long max_backoff = 3600;
+    // The longest Retry-After the server may ask for before it is capped.
+    long max_retry_after = 3600;
+};
+
+} // namespace model
