@@ -33,6 +33,7 @@ LIBRARIES = [
     (re.compile(r"^curl/"), "sender", "libcurl"),
     (re.compile(r"^boost/program_options"), "cli", "Boost.Program_options"),
     (re.compile(r"^yaml-cpp/"), "config", "yaml-cpp"),
+    (re.compile(r"^systemd/"), "daemon", "libsystemd"),
 ]
 
 MAX_FILE_LINES = 400
@@ -42,7 +43,8 @@ MAX_MEDIAN_FUNCTION_LINES = 10
 # Where an installed user reads, so nothing there may point at a file only
 # the developers have.
 PUBLIC_PATHS = ["src", "docs", "README.md", "ARCHITECTURE.md", "hooks", "packaging", "config"]
-PRIVATE_MARKERS = ["../shared", "shared/spec"]
+# "../shared-hooks" (a core.hooksPath example) is fine; "../shared/..." is not.
+PRIVATE_MARKER = re.compile(r"\.\./shared(?![\w-])|shared/spec")
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"]([^>"]+)[>"])')
 CPP_SUFFIXES = {".cpp", ".hpp", ".h", ".cc", ".in"}
@@ -181,11 +183,9 @@ def check_private_references(root):
     problems = []
     for path in public_files(root):
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
-            for marker in PRIVATE_MARKERS:
-                if marker in line:
-                    problems.append(f"{path.relative_to(root)}:{number}: mentions '{marker}', "
-                                    f"which users do not have; point at docs/ instead")
-                    break
+            if match := PRIVATE_MARKER.search(line):
+                problems.append(f"{path.relative_to(root)}:{number}: mentions '{match.group()}', "
+                                f"which users do not have; point at docs/ instead")
     return problems
 
 

@@ -84,6 +84,7 @@ def test_an_include_of_a_folder_not_below_is_reported(tree, folder, included, ru
     ("config", "<boost/program_options/options_description.hpp>",
      "src/cli/ includes Boost.Program_options"),
     ("outbox", "<yaml-cpp/yaml.h>", "src/config/ includes yaml-cpp"),
+    ("hook", "<systemd/sd-daemon.h>", "src/daemon/ includes libsystemd"),
 ])
 def test_a_library_header_outside_its_folder_is_reported(tree, folder, included, library):
     write(tree / "src" / folder / "c.cpp", f"#include {included}\n")
@@ -149,9 +150,13 @@ def test_a_pointer_at_the_private_spec_is_reported(tree, path, text):
     assert code == 1
     assert len(violations(output)) == 1
     assert violations(output)[0].startswith(f"layout violation: {path}:2: mentions '")
+    assert violations(output)[0].endswith("which users do not have; point at docs/ instead")
 
 
 def test_the_private_spec_may_be_named_outside_the_shipped_files(tree):
     write(tree / "tests/notes.md", "../shared/spec/derivation.md\n")
     write(tree / "bench/README", "shared/spec\n")
-    assert check(tree)[0] == 0
+    write(tree / "docs/hooks.md", "git config core.hooksPath ../shared-hooks\n")
+    code, output = check(tree)
+    assert code == 0, output
+    assert violations(output) == []
