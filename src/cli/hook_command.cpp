@@ -24,7 +24,8 @@ const char* const k_hook_help = R"(Usage: pulse-agent hook post-receive [--chain
 
 Run as a git hook; `pulse-agent install-hooks` sets this up. Reads the push
 from standard input as git writes it and records it in the outbox, durably;
-the events are derived as ../shared/spec/derivation.md says:
+the events are derived as derivation.md says (docs/derivation.md in the
+source, /usr/share/doc/pulse-agent/derivation.md when installed):
 
   post-receive  (server) one change per commit first pushed to a tracked
                 branch or release tag, timed at the push; one deployment per

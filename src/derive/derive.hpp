@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-// Turns git facts into events (../shared/spec/derivation.md). Pure: it reads
+// Turns git facts into events (docs/derivation.md). Pure: it reads
 // history only through the History interface and does no I/O of its own.
 namespace derive {
 

@@ -1,6 +1,6 @@
 """The post-receive hook on a real bare repository, fed by real `git push`es
 over file://: every event it queues is what `git rev-list` says it must be
-(../shared/spec/derivation.md), timed at the push, and nothing else."""
+(docs/derivation.md), timed at the push, and nothing else."""
 
 import math
 

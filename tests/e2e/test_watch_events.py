@@ -1,5 +1,5 @@
 """`pulse-agent watch` against real mirrors that real `git push`es change:
-exactly the events ../shared/spec/derivation.md asks for reach a real HTTP
+exactly the events docs/derivation.md describes reach a real HTTP
 server, once each, for pushes, force-pushes, deleted branches, deleted and
 re-created tags, and repositories that appear under a glob or go away."""
 
