@@ -5,6 +5,7 @@
 #include "derive/hook_input.hpp"
 #include "git/repository.hpp"
 #include "outbox/push_queue.hpp"
+#include "pipeline/envelopes.hpp"
 #include "pipeline/recorder.hpp"
 #include "pipeline/repository_history.hpp"
 #include "pipeline/repository_settings.hpp"
@@ -117,11 +118,8 @@ void queue_derived(outbox::Outbox& box, const outbox::RecordedPush& push, Derive
     derive::raise_deployment_times(derived.derived.events, [&box, &derived](const std::string& id) {
         return box.change_time(derived.system, id);
     });
-    std::vector<model::Envelope> envelopes;
-    envelopes.reserve(derived.derived.events.size());
-    for (auto& event : derived.derived.events) {
-        envelopes.push_back({derived.system, k_hook_environment, std::move(event)});
-    }
+    const auto envelopes =
+        addressed(derived.system, k_hook_environment, std::move(derived.derived.events));
     const auto result =
         box.commit_derived_push(push.seq, joined(derived.derived.summary.notes), envelopes);
     ++report.pushes;

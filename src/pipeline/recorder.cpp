@@ -1,28 +1,17 @@
 #include "pipeline/recorder.hpp"
 
 #include "outbox/outbox.hpp"
+#include "pipeline/envelopes.hpp"
 
 namespace pipeline {
 
 namespace {
 
-// Wrap the events, moving them: a push of 100,000 commits holds them once.
-std::vector<model::Envelope> envelopes(const std::string& system, const std::string& environment,
-                                       std::vector<model::Event>&& events) {
-    std::vector<model::Envelope> wrapped;
-    wrapped.reserve(events.size());
-    for (auto& event : events) {
-        wrapped.push_back({system, environment, std::move(event)});
-    }
-    events.clear();
-    return wrapped;
-}
-
 Recorded enqueue(const config::Settings& settings, const std::string& system,
                  const std::string& environment, std::vector<model::Event>&& events) {
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
     box.wait_briefly_for_writers(k_outbox_patience);
-    const auto wrapped = envelopes(system, environment, std::move(events));
+    const auto wrapped = addressed(system, environment, std::move(events));
     return count_recorded(wrapped, box.enqueue(wrapped));
 }
 

@@ -102,7 +102,7 @@ struct Fixture {
     }
 
     // Let time pass: every waiting event is due again.
-    void make_all_due() { box.database().exec("UPDATE events SET next_attempt = 0"); }
+    void make_all_due() { outbox::Database(box.path()).exec("UPDATE events SET next_attempt = 0"); }
 
     // Deliver one round; return whether the wait it gave shop's `id` before
     // its next attempt may lie in [low, high] (the round's duration blurs it).
