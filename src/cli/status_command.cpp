@@ -1,10 +1,11 @@
 #include "cli/status_command.hpp"
 
 #include "cli/options.hpp"
-#include "daemon/state_lock.hpp"
+#include "outbox/files.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/repo_state.hpp"
 #include "pipeline/courier.hpp"
+#include "util/file_lock.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -42,8 +43,8 @@ Report read_report(const config::Settings& settings) {
     }
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
     outbox::RepoState state(box.database());
-    return {settings.outbox, pulse_daemon::StateLock::holder(settings.outbox), state.list(),
-            box.counts(model::now()), box.note(pipeline::k_problem_note)};
+    return {settings.outbox, util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
+            state.list(), box.counts(model::now()), box.note(pipeline::k_problem_note)};
 }
 
 std::string when(model::UnixSeconds time, model::UnixSeconds now) {
