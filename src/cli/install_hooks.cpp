@@ -3,10 +3,9 @@
 #include "cli/options.hpp"
 #include "hook/hook_context.hpp"
 #include "hook/installer.hpp"
+#include "util/repository_glob.hpp"
 
-#include <glob.h>
 #include <iostream>
-#include <memory>
 
 namespace cli {
 
@@ -121,22 +120,25 @@ std::vector<hook::HookKind> hook_kinds(const InstallOptions& o, const hook::Repo
     return kinds;
 }
 
-// Expand shell-style patterns (quoted so the shell left them to us).
-model::Expected<std::vector<fs::path>> expand(const std::vector<std::string>& patterns) {
-    std::vector<fs::path> paths;
+// Expand globs (quoted so the shell left them to us) into the repositories
+// they name, as the daemon does; a plain path is kept as given, for
+// locate_hooks to judge. The problems are folders a glob could not list.
+model::Expected<util::Expansion> expand(const std::vector<std::string>& patterns) {
+    util::Expansion all;
     for (const auto& pattern : patterns) {
-        glob_t found{};
-        const int rc =
-            ::glob(pattern.c_str(), GLOB_TILDE | GLOB_BRACE | GLOB_NOMAGIC, nullptr, &found);
-        std::unique_ptr<glob_t, void (*)(glob_t*)> owner(&found, ::globfree);
-        if (rc != 0) {
-            return model::fail("'" + pattern + "' matches nothing");
+        if (!util::is_glob(pattern)) {
+            all.repositories.emplace_back(pattern);
+            continue;
         }
-        for (std::size_t i = 0; i < found.gl_pathc; ++i) {
-            paths.emplace_back(found.gl_pathv[i]);
+        auto found = util::expand_pattern(pattern);
+        if (found.repositories.empty() && found.problems.empty()) {
+            return model::fail("'" + pattern + "' matches nothing that is a git repository");
         }
+        all.repositories.insert(all.repositories.end(), found.repositories.begin(),
+                                found.repositories.end());
+        all.problems.insert(all.problems.end(), found.problems.begin(), found.problems.end());
     }
-    return paths;
+    return all;
 }
 
 // Print and (unless dry) carry out a plan; return whether it went through.
@@ -231,7 +233,11 @@ int run_over_repositories(const std::vector<std::string>& args, bool installing)
     if (!paths) {
         throw cli::UsageError(paths.error().message);
     }
-    for (const auto& path : *paths) {
+    for (const auto& problem : paths->problems) {
+        std::cerr << "pulse-agent: error: " << problem << "\n";
+        ok = false;
+    }
+    for (const auto& path : paths->repositories) {
         ok = (installing ? install_in(path, o) : uninstall_in(path, o)) && ok;
     }
     return ok ? cli::k_exit_ok : cli::k_exit_error;

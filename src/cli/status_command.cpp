@@ -1,10 +1,11 @@
 #include "cli/status_command.hpp"
 
 #include "cli/options.hpp"
-#include "daemon/state_lock.hpp"
+#include "outbox/files.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/repo_state.hpp"
 #include "pipeline/courier.hpp"
+#include "util/file_lock.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -41,7 +42,7 @@ Report read_report(const config::Settings& settings) {
                              "': has `pulse-agent watch` run with this configuration?");
     }
     auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    return {settings.outbox, pulse_daemon::StateLock::holder(settings.outbox),
+    return {settings.outbox, util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
             box.repositories().list(), box.counts(model::now()),
             box.note(pipeline::k_problem_note)};
 }

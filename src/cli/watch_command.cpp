@@ -3,7 +3,8 @@
 #include "cli/options.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/journal_log.hpp"
-#include "daemon/state_lock.hpp"
+#include "outbox/files.hpp"
+#include "util/file_lock.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -42,6 +43,27 @@ const char* getenv_for_settings(const char* name) {
     return std::getenv(name);
 }
 
+// How long a starting daemon waits for its state lock, so that `status`
+// probing it at the same moment does not make the start fail.
+constexpr auto k_state_lock_patience = std::chrono::milliseconds(1000);
+
+// Take the state file's lock for the daemon's life, so that two daemons never
+// poll into one state file; the second is told the first one's pid.
+util::FileLock lock_state_file(const std::filesystem::path& state_file) {
+    const auto path = outbox::state_lock_path(state_file);
+    auto lock = util::FileLock::acquire_recording_pid(path, k_state_lock_patience);
+    if (lock) {
+        return std::move(*lock);
+    }
+    const auto& failure = lock.error();
+    if (!failure.held) {
+        throw model::Failure(failure.message);
+    }
+    const auto pid = failure.holder ? " (pid " + std::to_string(*failure.holder) + ")" : "";
+    throw model::Failure("another pulse-agent watch" + pid + " is already running on state file '" +
+                         state_file.string() + "' (lock file '" + path.string() + "')");
+}
+
 // Parse the command line; returns nullopt after printing --help.
 std::optional<pulse_daemon::WatchOptions> parse_options(const std::vector<std::string>& args) {
     pulse_daemon::WatchOptions options;
@@ -74,7 +96,7 @@ int run_watch(const std::vector<std::string>& args) {
     }
     auto plan = model::value_or_throw(pulse_daemon::make_plan(*options, getenv_for_settings));
     // Before anything else, so that a second daemon's error reaches the terminal.
-    const auto lock = model::value_or_throw(pulse_daemon::StateLock::acquire(plan.settings.outbox));
+    const auto lock = lock_state_file(plan.settings.outbox);
     pulse_daemon::log_to_stderr();
     spdlog::info("{}", pulse_daemon::describe_plan(plan));
     if (plan.repositories.empty()) {

@@ -20,7 +20,7 @@ namespace pulse_daemon {
 // DeliveryLoop sends the outbox.
 class Daemon {
 public:
-    // Open the state file; the caller holds its StateLock.
+    // Open the state file; the caller holds its state lock.
     Daemon(WatchOptions options, WatchPlan plan, Signals& signals);
 
     // Poll every interval until SIGTERM or SIGINT; returns the exit code.

@@ -1,5 +1,6 @@
 #include "daemon/delivery_loop.hpp"
 
+#include "outbox/files.hpp"
 #include "util/file_lock.hpp"
 
 #include <spdlog/spdlog.h>
@@ -121,8 +122,8 @@ DeliveryLoop::Clock::duration DeliveryLoop::round(Session& session,
     if (session.box.due(model::now(), 1).empty()) {
         return k_tick;
     }
-    util::DeliveryLock lock(m_outbox_path, lock_wait);
-    if (!lock.held()) {
+    const auto lock = util::FileLock::acquire(outbox::delivery_lock_path(m_outbox_path), lock_wait);
+    if (!lock) {
         return k_tick;
     }
     if (!session.courier || session.generation != generation) {

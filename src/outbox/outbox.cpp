@@ -1,5 +1,6 @@
 #include "outbox/outbox.hpp"
 
+#include "outbox/files.hpp"
 #include "outbox/schema.hpp"
 
 #include <algorithm>
@@ -109,7 +110,7 @@ Outbox::~Outbox() {
 
 void Outbox::trim_wal() noexcept {
     std::error_code ec;
-    const auto size = std::filesystem::file_size(m_path.string() + "-wal", ec);
+    const auto size = std::filesystem::file_size(wal_path(m_path), ec);
     if (ec || size < k_wal_trim_size) {
         return;
     }

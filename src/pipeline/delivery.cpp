@@ -1,5 +1,8 @@
 #include "pipeline/delivery.hpp"
 
+#include "outbox/files.hpp"
+#include "util/file_lock.hpp"
+
 namespace pipeline {
 
 CourierOptions courier_options(const config::Settings& settings) {
@@ -20,8 +23,9 @@ std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outb
     if (!settings.api_key) {
         return std::nullopt;
     }
-    util::DeliveryLock lock(settings.outbox, lock_wait);
-    if (!lock.held()) {
+    const auto lock =
+        util::FileLock::acquire(outbox::delivery_lock_path(settings.outbox), lock_wait);
+    if (!lock) {
         return std::nullopt;
     }
     Courier courier(box, courier_options(settings));

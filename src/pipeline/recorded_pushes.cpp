@@ -4,6 +4,7 @@
 #include "derive/derive.hpp"
 #include "derive/hook_input.hpp"
 #include "git/repository.hpp"
+#include "outbox/files.hpp"
 #include "outbox/push_queue.hpp"
 #include "pipeline/envelopes.hpp"
 #include "pipeline/recorder.hpp"
@@ -158,8 +159,8 @@ void append_to_hook_log(const std::filesystem::path& outbox, const DerivationRep
         return;
     }
     try {
-        auto log = spdlog::rotating_logger_st("hook", hook_log_path(outbox).string(), k_log_size,
-                                              k_log_files);
+        auto log = spdlog::rotating_logger_st("hook", outbox::hook_log_path(outbox).string(),
+                                              k_log_size, k_log_files);
         for (const auto& line : report.lines) {
             log->info("{}", line);
         }
@@ -175,10 +176,6 @@ void append_to_hook_log(const std::filesystem::path& outbox, const DerivationRep
 
 } // namespace
 
-std::filesystem::path hook_log_path(const std::filesystem::path& outbox) {
-    return outbox.string() + ".hook.log";
-}
-
 void print_derivation(const DerivationReport& report) {
     for (const auto& line : report.lines) {
         std::cerr << "pulse-agent: " << line << "\n";
@@ -191,8 +188,8 @@ void print_derivation(const DerivationReport& report) {
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait) {
     DerivationReport report;
-    util::DeliveryLock lock(box.path(), lock_wait, "derive");
-    if (!lock.held()) {
+    const auto lock = util::FileLock::acquire(outbox::derive_lock_path(box.path()), lock_wait);
+    if (!lock) {
         report.ran = false;
         return report;
     }

@@ -34,10 +34,6 @@ struct DerivationReport {
 // as failed (`pulse-agent outbox` lists it).
 inline constexpr std::int64_t k_derivation_attempts = 3;
 
-// Return the log where derivation appends one line per push that queued
-// something or has a note, and every error: the outbox's path + ".hook.log".
-std::filesystem::path hook_log_path(const std::filesystem::path& outbox);
-
 // Print a derivation's lines and problems on stderr (flush, `hook deliver`).
 void print_derivation(const DerivationReport& report);
 

@@ -1,6 +1,6 @@
 #include "pipeline/repository_settings.hpp"
 
-#include <fnmatch.h>
+#include "util/repository_glob.hpp"
 
 namespace pipeline {
 
@@ -19,38 +19,6 @@ std::filesystem::path normal_path(const std::filesystem::path& path) {
         absolute = absolute.parent_path();
     }
     return absolute;
-}
-
-bool is_path_glob(const std::string& path) {
-    return path.find_first_of("*?[") != std::string::npos;
-}
-
-// Match path components against glob components: *, ? and [...] within one
-// component (never a leading dot), ** any number of folders.
-bool components_match(std::filesystem::path::const_iterator glob,
-                      std::filesystem::path::const_iterator glob_end,
-                      std::filesystem::path::const_iterator path,
-                      std::filesystem::path::const_iterator path_end) {
-    if (glob == glob_end) {
-        return path == path_end;
-    }
-    if (glob->string() == "**") {
-        for (auto rest = path;; ++rest) {
-            if (components_match(std::next(glob), glob_end, rest, path_end)) {
-                return true;
-            }
-            if (rest == path_end) {
-                return false;
-            }
-        }
-    }
-    return path != path_end &&
-           fnmatch(glob->c_str(), path->c_str(), FNM_PATHNAME | FNM_PERIOD) == 0 &&
-           components_match(std::next(glob), glob_end, std::next(path), path_end);
-}
-
-bool glob_matches(const std::filesystem::path& glob, const std::filesystem::path& path) {
-    return components_match(glob.begin(), glob.end(), path.begin(), path.end());
 }
 
 // One setting with the name of where it came from, for error messages.
@@ -132,13 +100,12 @@ const config::Repository* find_repository(const config::Config& file,
                                           const std::filesystem::path& path) {
     const auto wanted = normal_path(path);
     for (const auto& entry : file.repositories) {
-        if (!is_path_glob(entry.path) && normal_path(entry.path) == wanted) {
+        if (!util::is_glob(entry.path) && normal_path(entry.path) == wanted) {
             return &entry;
         }
     }
     for (const auto& entry : file.repositories) {
-        if (is_path_glob(entry.path) &&
-            glob_matches(std::filesystem::path(entry.path).lexically_normal(), wanted)) {
+        if (util::is_glob(entry.path) && util::matches(entry.path, wanted)) {
             return &entry;
         }
     }

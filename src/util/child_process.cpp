@@ -1,12 +1,12 @@
 #include "util/child_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <memory>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
@@ -23,8 +23,13 @@ public:
     explicit Fd(int fd = -1) : m_fd(fd) {}
     ~Fd() { reset(); }
     Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    Fd& operator=(Fd&&) = delete;
+    Fd& operator=(Fd&& other) noexcept {
+        reset();
+        m_fd = std::exchange(other.m_fd, -1);
+        return *this;
+    }
     int get() const { return m_fd; }
+    int release() { return std::exchange(m_fd, -1); }
     void reset() {
         if (m_fd >= 0) {
             ::close(m_fd);
@@ -54,17 +59,10 @@ Expected<Pipe> make_pipe() {
 struct SpawnSetup {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
     SpawnSetup() {
         posix_spawn_file_actions_init(&actions);
         posix_spawnattr_init(&attributes);
-        sigset_t defaults;
-        sigemptyset(&defaults);
-        sigaddset(&defaults, SIGPIPE);
-        posix_spawnattr_setsigdefault(&attributes, &defaults);
-        sigset_t none;
-        sigemptyset(&none);
-        posix_spawnattr_setsigmask(&attributes, &none);
-        flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
     }
     ~SpawnSetup() {
         posix_spawn_file_actions_destroy(&actions);
@@ -72,52 +70,104 @@ struct SpawnSetup {
     }
     SpawnSetup(const SpawnSetup&) = delete;
     SpawnSetup& operator=(const SpawnSetup&) = delete;
-    short flags;
 };
 
-Expected<pid_t> spawn(const std::vector<std::string>& argv, SpawnSetup& setup) {
-    std::vector<char*> args;
-    for (const auto& arg : argv) {
-        args.push_back(const_cast<char*>(arg.c_str()));
+// Unblock every signal in the child and give SIGPIPE (and maybe the stop
+// signals) their default handling: a mask and ignored signals are inherited.
+void set_signals(SpawnSetup& setup, bool stop_signals) {
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    if (stop_signals) {
+        for (const int signal : {SIGTERM, SIGINT, SIGHUP}) {
+            sigaddset(&defaults, signal);
+        }
     }
-    args.push_back(nullptr);
+    posix_spawnattr_setsigdefault(&setup.attributes, &defaults);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&setup.attributes, &none);
+}
+
+// Arrange standard stream `fd` of the child. A pipe's end for us is
+// returned, the child's end kept in `theirs` until the child is started.
+Expected<Fd> set_stream(SpawnSetup& setup, int fd, Stream stream, std::vector<Fd>& theirs) {
+    if (stream == Stream::null) {
+        const int mode = fd == STDIN_FILENO ? O_RDONLY : O_WRONLY;
+        posix_spawn_file_actions_addopen(&setup.actions, fd, "/dev/null", mode, 0);
+    }
+    if (stream != Stream::pipe) {
+        return Fd();
+    }
+    auto pipe = make_pipe();
+    if (!pipe) {
+        return std::unexpected(pipe.error());
+    }
+    const bool reads = fd == STDIN_FILENO;
+    auto& child_end = reads ? pipe->read : pipe->write;
+    posix_spawn_file_actions_adddup2(&setup.actions, child_end.get(), fd);
+    theirs.push_back(std::move(child_end));
+    return std::move(reads ? pipe->write : pipe->read);
+}
+
+// Our environment with `overrides` (NAME=value) in place of our values.
+std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string_view variable(*entry);
+        const auto name = variable.substr(0, variable.find('=') + 1);
+        if (std::none_of(overrides.begin(), overrides.end(),
+                         [&](const std::string& o) { return o.starts_with(name); })) {
+            env.emplace_back(variable);
+        }
+    }
+    env.insert(env.end(), overrides.begin(), overrides.end());
+    return env;
+}
+
+std::vector<char*> pointers(const std::vector<std::string>& strings) {
+    std::vector<char*> result;
+    for (const auto& s : strings) {
+        result.push_back(const_cast<char*>(s.c_str()));
+    }
+    result.push_back(nullptr);
+    return result;
+}
+
+Expected<pid_t> spawn_at(const std::string& program, const SpawnOptions& options,
+                         SpawnSetup& setup) {
+    auto args = pointers(options.argv);
+    const auto env = options.environment.empty() ? std::vector<std::string>()
+                                                 : environment_with(options.environment);
+    auto env_pointers = pointers(env);
     posix_spawnattr_setflags(&setup.attributes, setup.flags);
     pid_t pid = 0;
     const int rc =
-        ::posix_spawn(&pid, args[0], &setup.actions, &setup.attributes, args.data(), environ);
+        ::posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attributes, args.data(),
+                      options.environment.empty() ? environ : env_pointers.data());
     if (rc != 0) {
-        return fail("running '" + argv[0] + "': " + std::strerror(rc));
+        return fail("running '" + options.argv[0] + "': " + std::strerror(rc));
     }
     return pid;
 }
 
 // Like posix_spawn, but searching PATH when the program has no slash.
-Expected<pid_t> spawn_program(const std::vector<std::string>& argv, SpawnSetup& setup) {
-    if (argv[0].find('/') != std::string::npos) {
-        return spawn(argv, setup);
+Expected<pid_t> spawn_program(const SpawnOptions& options, SpawnSetup& setup) {
+    const auto& program = options.argv[0];
+    if (program.find('/') != std::string::npos) {
+        return spawn_at(program, options, setup);
     }
     const char* path = std::getenv("PATH");
     std::string_view dirs = path != nullptr ? path : "/usr/bin:/bin";
     while (!dirs.empty()) {
         const auto colon = std::min(dirs.find(':'), dirs.size());
-        auto candidate = argv;
-        candidate[0] = std::string(dirs.substr(0, colon)) + "/" + argv[0];
+        const auto candidate = std::string(dirs.substr(0, colon)) + "/" + program;
         dirs.remove_prefix(std::min(colon + 1, dirs.size()));
-        if (::access(candidate[0].c_str(), X_OK) == 0) {
-            return spawn(candidate, setup);
+        if (::access(candidate.c_str(), X_OK) == 0) {
+            return spawn_at(candidate, options, setup);
         }
     }
-    return fail("running '" + argv[0] + "': not found in PATH");
-}
-
-int wait_status(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFSIGNALED(status)) {
-        return 128 + WTERMSIG(status);
-    }
-    return WEXITSTATUS(status);
+    return fail("running '" + program + "': not found in PATH");
 }
 
 // Write everything, giving up quietly when the reader has gone.
@@ -164,46 +214,88 @@ private:
 
 } // namespace
 
-Expected<int> run_with_input(const std::vector<std::string>& argv, std::string_view input) {
-    auto pipe = make_pipe();
-    if (!pipe) {
-        return std::unexpected(pipe.error());
+Child::Child(Child&& other) noexcept
+    : m_pid(std::exchange(other.m_pid, -1)), m_fds{std::exchange(other.m_fds[0], -1),
+                                                   std::exchange(other.m_fds[1], -1),
+                                                   std::exchange(other.m_fds[2], -1)} {}
+
+Child::~Child() {
+    for (const int fd : m_fds) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
     }
+}
+
+void Child::close_input() {
+    if (m_fds[0] >= 0) {
+        ::close(std::exchange(m_fds[0], -1));
+    }
+}
+
+int Child::wait() {
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status)) {
+        return 128 + WTERMSIG(status);
+    }
+    return WEXITSTATUS(status);
+}
+
+Expected<Child> spawn(const SpawnOptions& options) {
     SpawnSetup setup;
-    posix_spawn_file_actions_adddup2(&setup.actions, pipe->read.get(), STDIN_FILENO);
-    auto pid = spawn_program(argv, setup);
+    set_signals(setup, options.default_stop_signals);
+    if (options.new_process_group) {
+        posix_spawnattr_setpgroup(&setup.attributes, 0);
+        setup.flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    if (options.new_session) {
+        setup.flags |= POSIX_SPAWN_SETSID;
+    }
+    Fd ours[3];
+    std::vector<Fd> theirs;
+    const Stream streams[3] = {options.in, options.out, options.err};
+    for (int fd = 0; fd < 3; ++fd) {
+        auto end = set_stream(setup, fd, streams[fd], theirs);
+        if (!end) {
+            return std::unexpected(end.error());
+        }
+        ours[fd] = std::move(*end);
+    }
+    if (options.close_other_fds) {
+        posix_spawn_file_actions_addclosefrom_np(&setup.actions, STDERR_FILENO + 1);
+    }
+    auto pid = spawn_program(options, setup);
     if (!pid) {
         return std::unexpected(pid.error());
     }
-    pipe->read.reset();
+    return Child(*pid, ours[0].release(), ours[1].release(), ours[2].release());
+}
+
+Expected<int> run_with_input(const std::vector<std::string>& argv, std::string_view input) {
+    auto child = spawn({.argv = argv, .in = Stream::pipe});
+    if (!child) {
+        return std::unexpected(child.error());
+    }
     {
         IgnoreSigpipe ignore;
-        write_all(pipe->write.get(), input);
-        pipe->write.reset();
+        write_all(child->input(), input);
+        child->close_input();
     }
-    return wait_status(*pid);
+    return child->wait();
 }
 
 Expected<std::string> run_for_output(const std::vector<std::string>& argv) {
-    auto out = make_pipe();
-    auto err = make_pipe();
-    if (!out || !err) {
-        return std::unexpected(out ? err.error() : out.error());
+    auto child =
+        spawn({.argv = argv, .in = Stream::null, .out = Stream::pipe, .err = Stream::pipe});
+    if (!child) {
+        return std::unexpected(child.error());
     }
-    SpawnSetup setup;
-    posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&setup.actions, out->write.get(), STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&setup.actions, err->write.get(), STDERR_FILENO);
-    auto pid = spawn_program(argv, setup);
-    if (!pid) {
-        return std::unexpected(pid.error());
-    }
-    out->write.reset();
-    err->write.reset();
     // Git's error output is a line or two; drain stdout first, then it.
-    auto text = read_all(out->read.get());
-    const auto problem = read_all(err->read.get());
-    if (const int status = wait_status(*pid); status != 0) {
+    auto text = read_all(child->output());
+    const auto problem = read_all(child->errors());
+    if (const int status = child->wait(); status != 0) {
         const auto first_line = problem.substr(0, problem.find('\n'));
         return fail(first_line.empty() ? "exit status " + std::to_string(status) : first_line);
     }
@@ -214,15 +306,14 @@ Expected<void> spawn_detached(const std::vector<std::string>& argv) {
     // posix_spawn (a vfork underneath) costs the hook far less than the
     // fork-setsid-fork dance, and needs no second fork: the hook exits at
     // once, so the child is reparented to init and never left a zombie.
-    SpawnSetup setup;
-    setup.flags |= POSIX_SPAWN_SETSID;
-    for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
-        posix_spawn_file_actions_addopen(&setup.actions, fd, "/dev/null", O_RDWR, 0);
-    }
-    posix_spawn_file_actions_addclosefrom_np(&setup.actions, STDERR_FILENO + 1);
-    auto pid = spawn(argv, setup);
-    if (!pid) {
-        return std::unexpected(pid.error());
+    auto child = spawn({.argv = argv,
+                        .in = Stream::null,
+                        .out = Stream::null,
+                        .err = Stream::null,
+                        .new_session = true,
+                        .close_other_fds = true});
+    if (!child) {
+        return std::unexpected(child.error());
     }
     return {};
 }

@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <memory>
 #include <set>
+#include <span>
 #include <sys/stat.h>
 
 namespace util {
@@ -122,6 +123,33 @@ std::vector<std::string> components(const Path& path) {
     return parts;
 }
 
+// Return a configured path made absolute and normal, without a trailing slash.
+Path absolute_normal(const Path& path) {
+    auto absolute = std::filesystem::absolute(path).lexically_normal();
+    if (!absolute.has_filename() && absolute.has_relative_path()) {
+        absolute = absolute.parent_path();
+    }
+    return absolute;
+}
+
+bool name_matches(const std::string& part, const std::string& name) {
+    return is_glob(part) ? ::fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0 : part == name;
+}
+
+bool components_match(std::span<const std::string> pattern, std::span<const std::string> path) {
+    if (pattern.empty()) {
+        return path.empty();
+    }
+    if (pattern.front() == "**") {
+        // No folder, or one more that is not hidden.
+        return components_match(pattern.subspan(1), path) ||
+               (!path.empty() && path.front()[0] != '.' &&
+                components_match(pattern, path.subspan(1)));
+    }
+    return !path.empty() && name_matches(pattern.front(), path.front()) &&
+           components_match(pattern.subspan(1), path.subspan(1));
+}
+
 } // namespace
 
 bool is_repository(const Path& path) {
@@ -138,10 +166,7 @@ bool is_glob(const std::string& pattern) {
 }
 
 Expansion expand_pattern(const std::string& pattern) {
-    auto absolute = std::filesystem::absolute(pattern).lexically_normal();
-    if (!absolute.has_filename() && absolute.has_relative_path()) {
-        absolute = absolute.parent_path();
-    }
+    const auto absolute = absolute_normal(pattern);
     if (is_glob(pattern)) {
         Matcher matcher(components(absolute));
         matcher.walk(absolute.root_path(), 0);
@@ -153,6 +178,11 @@ Expansion expand_pattern(const std::string& pattern) {
                  (path_exists(absolute) ? "" : " (no such folder)")}};
     }
     return {{absolute}, {}};
+}
+
+bool matches(const std::string& pattern, const Path& path) {
+    return components_match(components(absolute_normal(pattern)),
+                            components(absolute_normal(path)));
 }
 
 } // namespace util

@@ -27,4 +27,11 @@ struct Expansion {
 // a problem.
 Expansion expand_pattern(const std::string& pattern);
 
+// Return whether `pattern` names `path` in the dialect of expand_pattern,
+// judged by the names alone: both are made absolute and normal (a trailing
+// slash does not matter), and `**` matches any number of folders whose names
+// do not start with a dot. Whether a folder is a repository or a symbolic
+// link is not looked at.
+bool matches(const std::string& pattern, const std::filesystem::path& path);
+
 } // namespace util

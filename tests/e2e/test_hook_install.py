@@ -218,12 +218,30 @@ def test_gitlab_global_custom_hooks_dir(agent, env, workdir):
 def test_globs_install_many_and_a_bad_path_does_not_stop_the_rest(agent, env, workdir):
     servers = [Server(agent, env, workdir, name=name, install=False) for name in "abc"]
     (workdir / "not-a-repo.git").mkdir()
-    result = install(agent, env, str(workdir / "*.git"), expect=1)
+    result = install(agent, env, str(workdir / "not-a-repo.git"), str(workdir / "*.git"), expect=1)
     assert "not-a-repo.git' is not a git repository" in result.stderr
     for server in servers:
         assert (server.path / "hooks/post-receive").exists()
+    # A glob names repositories only, as in the config file's list.
+    result = install(agent, env, str(workdir / "*.git"))
+    assert "not-a-repo" not in result.stdout + result.stderr
     result = install(agent, env, str(workdir / "nothing-*"), expect=2)
     assert "matches nothing" in result.stderr
+
+
+def test_a_double_star_reaches_repositories_at_any_depth_but_not_hidden_ones(agent, env,
+                                                                            workdir):
+    top, deep, hidden = [Server(agent, env, workdir, name=name, install=False)
+                         for name in ("top", "team/a/deep", ".hidden/skipped")]
+    pattern = str(workdir / "**" / "*.git")
+    result = install(agent, env, pattern)
+    assert (top.path / "hooks/post-receive").exists()
+    assert (deep.path / "hooks/post-receive").exists()
+    assert not (hidden.path / "hooks/post-receive").exists()
+    assert str(deep.path) in result.stdout
+    uninstall(agent, env, pattern)
+    assert not (top.path / "hooks/post-receive").exists()
+    assert not (deep.path / "hooks/post-receive").exists()
 
 
 def test_a_clone_gets_pre_push(agent, env, workdir):

@@ -1,3 +1,4 @@
+#include "outbox/database.hpp"
 #include "pipeline/courier.hpp"
 #include "temp_dir.hpp"
 
