@@ -2,15 +2,15 @@
 
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
-#include "outbox/first_load.hpp"
+#include "pipeline/backfill.hpp"
 #include "pipeline/delivery.hpp"
-#include "pipeline/repository_history.hpp"
 #include "pipeline/repository_settings.hpp"
 #include "util/repository_glob.hpp"
 
 #include <cstdio>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <span>
 
 namespace cli {
@@ -110,45 +110,12 @@ void read_options(const po::variables_map& vm, BackfillCommand& c) {
     }
 }
 
-// One repository's derivation, ready to print or queue.
-struct RepositoryRun {
-    std::string path;
-    std::string system;
-    derive::Derived derived;
-    // The repository and the history walked, dropped on another thread.
-    std::optional<git::Repository> repo;
-};
-
-RepositoryRun derive_repository(const std::string& path, const config::Settings& settings,
-                                const BackfillCommand& c, Progress& progress) {
-    auto repo = model::value_or_throw(git::Repository::open(path));
-    auto resolved =
-        model::value_or_throw(pipeline::resolve_repository(settings.file, repo, c.repository));
-    progress.phase("reading refs");
-    progress.update(0);
-    const auto refs = model::value_or_throw(repo.refs());
-    // A commit-graph file counts the commits: enough for an ETA.
-    progress.phase("reading history (commits)", repo.commit_graph_size());
-    repo.set_walk_options({.progress = [&progress](std::size_t n) { progress.update(n); },
-                           .author_times = c.options.change_time == derive::ChangeTime::author});
-    pipeline::RepositoryHistory history(repo);
-    auto derived =
-        model::value_or_throw(derive::backfill(refs, history, resolved.policy, c.options));
-    progress.phase("deriving events");
-    if (auto boundary = repo.shallow_boundary()) {
-        derived.summary.notes.insert(derived.summary.notes.begin(), *boundary);
-    }
-    return RepositoryRun{path, resolved.system, std::move(derived), std::move(repo)};
-}
-
-// Drop a run's repository and walked history on a second thread, while this
-// one prints or queues the events: on 100k commits, 25 ms off the wall time.
-std::future<void> drop_history(RepositoryRun& run) {
-    return std::async(std::launch::async, [history = std::move(run.derived.history),
-                                           repo = std::move(run.repo)]() mutable {
-        const auto dropped_history = std::move(history);
-        const auto dropped_repo = std::move(repo);
-    });
+// Return the callbacks that show a backfill's progress on `progress`.
+pipeline::BackfillProgress shown_on(Progress& progress) {
+    return {[&progress](const std::string& label, std::optional<std::size_t> total) {
+                progress.phase(label, total);
+            },
+            [&progress](std::size_t done) { progress.update(done); }};
 }
 
 std::string serialize(std::span<const model::Event> events) {
@@ -185,7 +152,7 @@ std::string plural(std::size_t n, const std::string& word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-std::string summary_line(const RepositoryRun& run, const std::string& outcome) {
+std::string summary_line(const pipeline::BackfilledRepository& run, const std::string& outcome) {
     const auto& s = run.derived.summary;
     std::string line = "pulse-agent: backfill of '" + run.path + "' (system '" + run.system +
                        "'): " + plural(s.commits, "commit") + ", " + plural(s.changes, "change") +
@@ -201,30 +168,10 @@ std::string summary_line(const RepositoryRun& run, const std::string& outcome) {
     return line;
 }
 
-void print_notes(const RepositoryRun& run) {
+void print_notes(const pipeline::BackfilledRepository& run) {
     for (const auto& note : run.derived.summary.notes) {
         std::cerr << "pulse-agent: note: '" << run.path << "': " << note << "\n";
     }
-}
-
-// Queue a repository's events in one transaction, showing progress.
-outbox::EnqueueResult queue_events(outbox::Outbox& box, const RepositoryRun& run,
-                                   Progress& progress) {
-    const auto& events = run.derived.events;
-    progress.phase("queueing events", events.size());
-    return box.enqueue_history(run.system, "git-backfill", events,
-                               [&progress](std::size_t done) { progress.update(done); });
-}
-
-// When the outbox does not exist yet, create it holding the repository's
-// events, written once and synced once (outbox/first_load.hpp); nothing when
-// it exists.
-std::optional<outbox::EnqueueResult> create_outbox(const config::Settings& settings,
-                                                   const RepositoryRun& run, Progress& progress) {
-    progress.phase("queueing events", run.derived.events.size());
-    return outbox::create_with_events(settings.outbox, run.system, "git-backfill",
-                                      run.derived.events,
-                                      [&progress](std::size_t done) { progress.update(done); });
 }
 
 // Deliver what is due when an API key is set; return the exit code it earns.
@@ -286,6 +233,35 @@ std::vector<std::string> repositories(const BackfillCommand& c, const config::Se
     return paths;
 }
 
+// Backfill one repository, or print its events for a dry run; add what it
+// newly queued to `queued`. Return false when it failed (reported).
+bool backfill_one(const pipeline::BackfillRequest& request, bool dry_run,
+                  const config::Settings& settings, std::optional<outbox::Outbox>& box,
+                  Progress& progress, std::size_t& queued) {
+    auto run = pipeline::derive_history(settings.file, request, shown_on(progress));
+    progress.clear();
+    if (!run) {
+        std::cerr << "pulse-agent: error: " << run.error().message << "\n";
+        return false;
+    }
+    const auto dropped = pipeline::drop_history(*run);
+    print_notes(*run);
+    if (dry_run) {
+        print_events(run->derived.events);
+        std::cerr << summary_line(*run, "dry run, nothing queued") << "\n";
+        return true;
+    }
+    progress.phase("queueing events", run->derived.events.size());
+    const auto result = pipeline::queue_history(settings.outbox, box, *run,
+                                                [&progress](std::size_t n) { progress.update(n); });
+    progress.clear();
+    queued += result.queued;
+    std::cerr << summary_line(*run, std::to_string(result.queued) + " new, " +
+                                        std::to_string(result.duplicates) + " already queued")
+              << "\n";
+    return true;
+}
+
 // Backfill every repository; a failing one is reported and the others go on.
 int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
     Progress progress;
@@ -294,27 +270,10 @@ int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
     int worst = k_exit_ok;
     for (const auto& path : repositories(c, settings, worst)) {
         try {
-            auto run = derive_repository(path, settings, c, progress);
-            const auto dropped = drop_history(run);
-            progress.clear();
-            print_notes(run);
-            if (c.dry_run) {
-                print_events(run.derived.events);
-                std::cerr << summary_line(run, "dry run, nothing queued") << "\n";
-                continue;
+            if (!backfill_one({path, c.repository, c.options}, c.dry_run, settings, box, progress,
+                              queued)) {
+                worst = k_exit_error;
             }
-            std::optional<outbox::EnqueueResult> created;
-            if (!box) {
-                created = create_outbox(settings, run, progress);
-                box.emplace(pipeline::open_outbox(settings));
-            }
-            const auto result = created ? *created : queue_events(*box, run, progress);
-            progress.clear();
-            queued += result.queued;
-            std::cerr << summary_line(run, std::to_string(result.queued) + " new, " +
-                                               std::to_string(result.duplicates) +
-                                               " already queued")
-                      << "\n";
         } catch (const model::Failure& e) {
             progress.clear();
             std::cerr << "pulse-agent: error: " << e.what() << "\n";
@@ -322,7 +281,9 @@ int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
         }
     }
     if (box) {
-        worst = std::max(worst, deliver(settings, *box, queued));
+        // A repository that failed outweighs events merely waiting for delivery.
+        const int delivered = deliver(settings, *box, queued);
+        worst = worst == k_exit_error ? worst : std::max(worst, delivered);
     }
     return worst;
 }

@@ -243,6 +243,16 @@ def test_one_failing_repository_does_not_stop_the_others(agent, env, workdir, re
     assert "system 'shop'" in result.stderr
 
 
+def test_a_failed_repository_outweighs_queued_events(agent, env, workdir, repo):
+    # Events queued but not delivered (no API key) earn 3; a repository that
+    # could not be read must still make the run exit 1.
+    result = backfill(agent, env, "--repo", str(repo.path), "--repo", str(workdir / "missing"))
+    assert result.returncode == 1, result.stderr
+    assert "new," in result.stderr
+    assert str(workdir / "missing") in result.stderr
+    assert outbox_rows(agent, env)
+
+
 def test_unusual_ref_names(agent, env, workdir):
     r = Repo(workdir / "ünïcode.git")
     r.commit("a")
