@@ -149,9 +149,9 @@ int run_delivery() {
     ::setpriority(PRIO_PROCESS, 0, k_background_niceness);
     hook::clear_git_environment();
     try {
-        return hook::deliver_in_background(cli::load_settings({}));
+        return hook::deliver_in_background(cli::load_settings({})) ? k_exit_ok : k_exit_error;
     } catch (const std::exception&) {
-        return 1;
+        return k_exit_error;
     }
 }
 

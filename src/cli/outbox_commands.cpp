@@ -1,6 +1,7 @@
 #include "cli/outbox_commands.hpp"
 
 #include "cli/options.hpp"
+#include "hook/detached_delivery.hpp"
 #include "outbox/push_queue.hpp"
 #include "pipeline/delivery.hpp"
 #include "pipeline/recorded_pushes.hpp"
@@ -131,7 +132,7 @@ int run_flush(const std::vector<std::string>& args) {
     auto box = pipeline::open_outbox(settings);
     const auto derived = pipeline::derive_recorded_pushes(
         settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
-    pipeline::print_derivation(derived);
+    hook::print_derivation(derived);
     if (!settings.api_key) {
         throw model::Failure("no API key: set PULSE_API_KEY, --api-key-file or api_key_file "
                              "in the config file");

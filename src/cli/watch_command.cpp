@@ -105,7 +105,11 @@ int run_watch(const std::vector<std::string>& args) {
     }
     pulse_daemon::Signals signals;
     pulse_daemon::Daemon daemon(std::move(*options), std::move(plan), signals);
-    return options->once ? daemon.run_once() : daemon.run();
+    if (options->once) {
+        return daemon.run_once() ? k_exit_ok : k_exit_error;
+    }
+    daemon.run();
+    return k_exit_ok;
 }
 
 } // namespace cli

@@ -35,7 +35,7 @@ Daemon::Daemon(WatchOptions options, WatchPlan plan, Signals& signals)
       m_delivery(m_plan.settings.outbox, pipeline::courier_options(m_plan.settings),
                  signals.stop_flag()) {}
 
-int Daemon::run() {
+void Daemon::run() {
     m_delivery.start();
     m_notifier.ready(status_line());
     while (!m_signals.stop_requested()) {
@@ -48,16 +48,16 @@ int Daemon::run() {
         }
         wait_for_next_cycle(started + m_plan.interval);
     }
-    return shut_down();
+    shut_down();
 }
 
-int Daemon::run_once() {
+bool Daemon::run_once() {
     const auto failed = cycle();
     if (!m_signals.stop_requested()) {
         const auto& timeouts = m_plan.settings.file.timeouts;
         m_delivery.deliver_due(std::chrono::seconds(timeouts.total + 5));
     }
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return failed == 0;
 }
 
 std::size_t Daemon::cycle() {
@@ -237,7 +237,7 @@ std::string Daemon::status_line() {
     return text;
 }
 
-int Daemon::shut_down() {
+void Daemon::shut_down() {
     m_notifier.stopping();
     const auto signal = m_signals.stop_signal();
     spdlog::info("stopping{}", signal.empty() ? "" : " on " + signal);
@@ -248,7 +248,6 @@ int Daemon::shut_down() {
         std::_Exit(EXIT_SUCCESS);
     }
     spdlog::info("stopped");
-    return EXIT_SUCCESS;
 }
 
 } // namespace pulse_daemon

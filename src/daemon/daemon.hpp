@@ -23,10 +23,10 @@ public:
     // Open the state file; the caller holds its state lock.
     Daemon(WatchOptions options, WatchPlan plan, Signals& signals);
 
-    // Poll every interval until SIGTERM or SIGINT; returns the exit code.
-    int run();
-    // Poll once, deliver what is due, and return the exit code.
-    int run_once();
+    // Poll every interval until SIGTERM or SIGINT.
+    void run();
+    // Poll once and deliver what is due; return whether every poll succeeded.
+    bool run_once();
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -53,7 +53,7 @@ private:
     // Return the status line systemd shows: repositories, queue, last error.
     std::string status_line();
     // Stop the delivery thread (abandoning a hanging request) and say goodbye.
-    int shut_down();
+    void shut_down();
 
     WatchOptions m_options;
     WatchPlan m_plan;

@@ -5,6 +5,7 @@
 #include "util/child_process.hpp"
 
 #include <filesystem>
+#include <iostream>
 
 namespace hook {
 
@@ -32,19 +33,28 @@ model::Expected<void> start_detached_delivery() {
     return {};
 }
 
-int deliver_in_background(const config::Settings& settings) {
+void print_derivation(const pipeline::DerivationReport& report) {
+    for (const auto& line : report.lines) {
+        std::cerr << "pulse-agent: " << line << "\n";
+    }
+    for (const auto& problem : report.problems) {
+        std::cerr << "pulse-agent: error: " << problem << "\n";
+    }
+}
+
+bool deliver_in_background(const config::Settings& settings) {
     auto box = pipeline::open_outbox(settings);
     // Another process deriving now picks up our push too, unless it is about
     // to finish: wait for it rather than leave the push to the next one.
     const auto derived = pipeline::derive_recorded_pushes(settings, box, std::chrono::seconds(60));
-    pipeline::print_derivation(derived);
+    print_derivation(derived);
     const bool derivation_ok = derived.ran && derived.failed == 0;
     if (settings.file.hook.deliver != "background" || !settings.api_key) {
-        return derivation_ok ? 0 : 1;
+        return derivation_ok;
     }
     const auto wait = std::chrono::seconds(settings.file.timeouts.total + 5);
     const auto round = pipeline::deliver_due(settings, box, wait);
-    return round && derivation_ok ? 0 : 1;
+    return round && derivation_ok;
 }
 
 } // namespace hook

@@ -2,6 +2,7 @@
 
 #include "config/settings.hpp"
 #include "model/error.hpp"
+#include "pipeline/recorded_pushes.hpp"
 
 // The work a hook hands to a process that outlives it: deriving the pushes
 // it recorded and delivering the outbox.
@@ -16,7 +17,10 @@ model::Expected<void> start_detached_delivery();
 // Derive every recorded push, then, with hook.deliver: background and an API
 // key, deliver what is due, waiting for the locks if another process holds
 // them; the body of `pulse-agent hook deliver`. Prints what the derivation
-// did on stderr and returns the exit code (1 when something failed).
-int deliver_in_background(const config::Settings& settings);
+// did on stderr; returns whether everything went through.
+bool deliver_in_background(const config::Settings& settings);
+
+// Print a derivation's lines and problems on stderr (flush, `hook deliver`).
+void print_derivation(const pipeline::DerivationReport& report);
 
 } // namespace hook

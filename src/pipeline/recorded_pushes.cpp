@@ -176,15 +176,6 @@ void append_to_hook_log(const std::filesystem::path& outbox, const DerivationRep
 
 } // namespace
 
-void print_derivation(const DerivationReport& report) {
-    for (const auto& line : report.lines) {
-        std::cerr << "pulse-agent: " << line << "\n";
-    }
-    for (const auto& problem : report.problems) {
-        std::cerr << "pulse-agent: error: " << problem << "\n";
-    }
-}
-
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait) {
     DerivationReport report;

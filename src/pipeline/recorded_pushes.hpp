@@ -34,9 +34,6 @@ struct DerivationReport {
 // as failed (`pulse-agent outbox` lists it).
 inline constexpr std::int64_t k_derivation_attempts = 3;
 
-// Print a derivation's lines and problems on stderr (flush, `hook deliver`).
-void print_derivation(const DerivationReport& report);
-
 // Derive the events of every push the hook recorded, oldest first, each as
 // the refs stood when it landed (later pushes to its repository are undone),
 // and queue them with the push marked derived in one transaction. Only one
