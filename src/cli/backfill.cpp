@@ -184,8 +184,8 @@ int deliver(const config::Settings& settings, outbox::Outbox& box, std::size_t q
         }
         return k_exit_ok;
     }
-    const auto report = pipeline::deliver_due(
-        settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    const auto report =
+        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings));
     if (!report) {
         std::cerr << "pulse-agent: another delivery is running; it will deliver these events\n";
         return k_exit_queued;

@@ -130,15 +130,15 @@ int run_flush(const std::vector<std::string>& args) {
     parse(args, options);
     const auto settings = load_settings(overrides);
     auto box = pipeline::open_outbox(settings);
-    const auto derived = pipeline::derive_recorded_pushes(
-        settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    const auto derived =
+        pipeline::derive_recorded_pushes(settings, box, pipeline::delivery_lock_patience(settings));
     hook::print_derivation(derived);
     if (!settings.api_key) {
         throw model::Failure("no API key: set PULSE_API_KEY, --api-key-file or api_key_file "
                              "in the config file");
     }
-    const auto round = pipeline::deliver_due(
-        settings, box, std::chrono::seconds(settings.file.timeouts.total + 5));
+    const auto round =
+        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings));
     if (!round) {
         throw model::Failure("another pulse-agent process kept delivering this outbox; "
                              "try again later");

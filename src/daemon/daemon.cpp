@@ -54,8 +54,7 @@ void Daemon::run() {
 bool Daemon::run_once() {
     const auto failed = cycle();
     if (!m_signals.stop_requested()) {
-        const auto& timeouts = m_plan.settings.file.timeouts;
-        m_delivery.deliver_due(std::chrono::seconds(timeouts.total + 5));
+        m_delivery.deliver_due(pipeline::delivery_lock_patience(m_plan.settings));
     }
     return failed == 0;
 }

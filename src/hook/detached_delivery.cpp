@@ -52,8 +52,8 @@ bool deliver_in_background(const config::Settings& settings) {
     if (settings.file.hook.deliver != "background" || !settings.api_key) {
         return derivation_ok;
     }
-    const auto wait = std::chrono::seconds(settings.file.timeouts.total + 5);
-    const auto round = pipeline::deliver_due(settings, box, wait);
+    const auto round =
+        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings));
     return round && derivation_ok;
 }
 

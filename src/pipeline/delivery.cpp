@@ -18,6 +18,11 @@ outbox::Outbox open_outbox(const config::Settings& settings) {
     return model::value_or_throw(outbox::Outbox::open(settings.outbox));
 }
 
+std::chrono::milliseconds delivery_lock_patience(const config::Settings& settings) {
+    constexpr std::chrono::seconds k_margin{5};
+    return std::chrono::seconds(settings.file.timeouts.total) + k_margin;
+}
+
 std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
                                   std::chrono::milliseconds lock_wait) {
     if (!settings.api_key) {
@@ -38,7 +43,7 @@ Handover queue_and_deliver(const config::Settings& settings,
     auto queued = box.enqueue(events);
     Handover handover;
     if (queued.queued > 0) {
-        const auto wait = std::chrono::seconds(settings.file.timeouts.total + 5);
+        const auto wait = delivery_lock_patience(settings);
         handover.round = deliver_due(settings, box, wait);
     }
     for (const auto& e : events) {

@@ -19,6 +19,10 @@ CourierOptions courier_options(const config::Settings& settings);
 // Open the outbox the settings name.
 outbox::Outbox open_outbox(const config::Settings& settings);
 
+// Return how long to wait for another process's delivery round to end: one
+// request's whole timeout, and a margin.
+std::chrono::milliseconds delivery_lock_patience(const config::Settings& settings);
+
 // Deliver what is due under the delivery lock; nullopt when there is no API
 // key or another process kept the lock for longer than `lock_wait`.
 std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
