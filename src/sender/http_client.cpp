@@ -180,10 +180,9 @@ std::string lower_case(std::string text) {
     return text;
 }
 
-// Replace every occurrence of `needle` (already in lower case when ignoring
-// case) in text by "***".
-std::string replace_all(std::string text, const std::string& needle, bool ignore_case) {
-    std::string haystack = ignore_case ? lower_case(text) : text;
+// Replace every occurrence of `needle` (in lower case), in any case, in text by "***".
+std::string replace_all(std::string text, const std::string& needle) {
+    std::string haystack = lower_case(text);
     for (auto pos = haystack.find(needle); pos != std::string::npos;
          pos = haystack.find(needle, pos + 3)) {
         text.replace(pos, needle.size(), "***");
@@ -198,12 +197,14 @@ std::string redact(std::string text, const std::string& secret) {
     if (secret.empty()) {
         return text;
     }
-    text = replace_all(std::move(text), secret, false);
-    // A server or proxy that echoes the request URL echoes the key encoded,
-    // with hex digits in either case.
+    // A server or proxy may echo the key in another case (a normalised URL,
+    // an upper-cased log line): the key is hidden whatever its case...
+    text = replace_all(std::move(text), lower_case(secret));
+    // ...and echoes the request URL with the key encoded, hex digits in
+    // either case.
     for (const bool plus : {false, true}) {
         if (const auto encoded = url_encoded(secret, plus); encoded != lower_case(secret)) {
-            text = replace_all(std::move(text), encoded, true);
+            text = replace_all(std::move(text), encoded);
         }
     }
     return text;

@@ -76,6 +76,13 @@ TEST_SUITE("sender::HttpClient") {
         CHECK(sender::display_url("http://h/p?api_key=K") == "http://h/p");
     }
 
+    TEST_CASE("redact hides the key whatever its case") {
+        CHECK(sender::redact("echo: api_key=SeCrEt-Key9", "SeCrEt-Key9") == "echo: api_key=***");
+        CHECK(sender::redact("ECHO: API_KEY=SECRET-KEY9", "SeCrEt-Key9") == "ECHO: API_KEY=***");
+        CHECK(sender::redact("echo: api_key=secret-key9", "SeCrEt-Key9") == "echo: api_key=***");
+        CHECK(sender::redact("K%2BY and k%2by", "K+Y") == "*** and ***");
+    }
+
     TEST_CASE("redact hides the key as a query string carries it") {
         CHECK(sender::redact("api_key=k%2by%2F%3d", "k+y/=") == "api_key=***");
         CHECK(sender::redact("api_key=k%2By%2F%3D", "k+y/=") == "api_key=***");
