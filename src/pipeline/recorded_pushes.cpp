@@ -16,6 +16,7 @@
 #include <iostream>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace pipeline {
 
@@ -158,9 +159,15 @@ void append_to_hook_log(const std::filesystem::path& outbox, const DerivationRep
     if (report.lines.empty() && report.problems.empty()) {
         return;
     }
+    // The log names repositories and pushers: as private as the outbox,
+    // whatever the umask of the process that happens to derive.
+    spdlog::file_event_handlers private_files;
+    private_files.after_open = [](const spdlog::filename_t&, std::FILE* file) {
+        ::fchmod(::fileno(file), S_IRUSR | S_IWUSR);
+    };
     try {
         auto log = spdlog::rotating_logger_st("hook", outbox::hook_log_path(outbox).string(),
-                                              k_log_size, k_log_files);
+                                              k_log_size, k_log_files, false, private_files);
         for (const auto& line : report.lines) {
             log->info("{}", line);
         }

@@ -3,14 +3,32 @@ over file://: every event it queues is what `git rev-list` says it must be
 (docs/derivation.md), timed at the push, and nothing else."""
 
 import math
+import os
+import stat
+import subprocess
 
 from conftest import git, outbox_rows
 from test_hook_support import (Server, change_ids, commit, commits, deployments, events,
-                               hook_log, push, remote_lines, timed_push, unix)
+                               hook_log, push, remote_lines, timed_push, unix,
+                               wait_for_derivation)
 
 
 def assert_timed_within(body, start, end):
     assert math.floor(start) <= unix(body["time_created"]) <= math.ceil(end)
+
+
+def test_the_hook_log_is_private_whatever_the_umask(agent, env, workdir):
+    server = Server(agent, env, workdir)
+    clone = server.clone()
+    commits(clone, 1)
+    result = subprocess.run(["git", "-C", str(clone), "push", "origin", "main"], env=env,
+                            capture_output=True, text=True, timeout=30,
+                            preexec_fn=lambda: os.umask(0))
+    assert result.returncode == 0, result.stderr
+    wait_for_derivation(env)
+    assert len(hook_log(env)) == 1
+    mode = stat.S_IMODE(os.stat(env["PULSE_OUTBOX"] + ".hook.log").st_mode)
+    assert mode == 0o600, oct(mode)
 
 
 def test_branch_create_queues_every_commit_at_push_time(agent, env, workdir):
