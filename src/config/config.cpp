@@ -5,16 +5,39 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace config {
 
 namespace {
 
+// How deep yaml-cpp nests before it gives up with the bare "bad file".
+constexpr const char* k_too_deep = "nesting too deep (at most a few hundred levels)";
+
+// Return where a quoted scalar starting at `open` ends (just past its closing
+// quote), or npos when it never closes: yaml-cpp takes an unterminated quote
+// to run to the end of the file, which silently swallows the keys after it.
+std::size_t quote_end(std::string_view text, std::size_t open) {
+    const char quote = text[open];
+    for (std::size_t i = open + 1; i < text.size(); ++i) {
+        if (quote == '"' && text[i] == '\\') {
+            ++i;
+        } else if (text[i] == quote) {
+            if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+                ++i;
+                continue;
+            }
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
 // Reads one YAML document into Config, throwing located errors.
 class Reader {
 public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
+    Reader(std::string file, std::string_view text) : m_file(std::move(file)), m_text(text) {}
 
     [[noreturn]] void error_at(const YAML::Node& node, const std::string& message) const {
         const auto mark = node.Mark();
@@ -27,11 +50,31 @@ public:
         if (!node.IsMap()) {
             error_at(node, what + " must be a mapping");
         }
+        std::set<std::string> seen;
         for (const auto& item : node) {
-            const auto key = item.first.as<std::string>();
+            if (!item.first.IsScalar()) {
+                error_at(item.first, "a key in " + what + " must be a plain name");
+            }
+            const auto key = item.first.Scalar();
             if (!keys.contains(key)) {
                 error_at(item.first, "unknown key '" + key + "' in " + what);
             }
+            if (!seen.insert(key).second) {
+                error_at(item.first, "'" + key + "' is given twice in " + what);
+            }
+            check_quotes(item.second);
+        }
+    }
+
+    // Fail on a quoted scalar whose quote never closes.
+    void check_quotes(const YAML::Node& node) const {
+        if (!node.IsScalar() || node.Tag() != "!") {
+            return;
+        }
+        const auto open = static_cast<std::size_t>(node.Mark().pos);
+        if (open < m_text.size() && (m_text[open] == '"' || m_text[open] == '\'') &&
+            quote_end(m_text, open) == std::string_view::npos) {
+            error_at(node, "unterminated quoted string");
         }
     }
 
@@ -79,6 +122,7 @@ public:
             if (!item.IsScalar()) {
                 error_at(item, std::string("'") + key + "' must list strings");
             }
+            check_quotes(item);
             values.push_back(item.Scalar());
         }
         return values;
@@ -166,23 +210,46 @@ public:
 
 private:
     std::string m_file;
+    std::string_view m_text;
 };
+
+// Return yaml-cpp's error as "file:line:col: message".
+std::string located(const std::string& file_name, const YAML::Mark& mark,
+                    const std::string& message) {
+    return file_name + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+           ": " + message;
+}
+
+// Return the file's one YAML document (an empty file has none).
+YAML::Node only_document(const std::string& text, const std::string& file_name) {
+    const auto documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+        throw model::Failure(
+            located(file_name, documents[1].Mark(), "a config file holds one YAML document"));
+    }
+    return documents.empty() ? YAML::Node() : documents[0];
+}
 
 } // namespace
 
 model::Expected<Config> parse_config(std::string_view text, const std::string& file_name) {
+    const std::string owned(text);
     try {
-        const YAML::Node root = YAML::Load(std::string(text));
-        return Reader(file_name).read_root(root);
-    } catch (const YAML::ParserException& e) {
-        return model::fail(file_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                           std::to_string(e.mark.column + 1) + ": " + e.msg);
+        return Reader(file_name, owned).read_root(only_document(owned, file_name));
+    } catch (const YAML::DeepRecursion& e) {
+        return model::fail(located(file_name, e.mark, k_too_deep));
+    } catch (const YAML::Exception& e) {
+        return model::fail(located(file_name, e.mark, e.msg));
     } catch (const model::Failure& e) {
         return model::fail(e.what());
     }
 }
 
 model::Expected<Config> load_config(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        return model::fail("reading config '" + path.string() + "': it is a directory, not a file");
+    }
     std::ifstream in(path);
     if (!in) {
         return model::fail("reading config '" + path.string() + "': " + std::strerror(errno));

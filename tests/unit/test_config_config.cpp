@@ -94,6 +94,51 @@ repositories:
         CHECK(error_of("timeouts:\n  total: [1, 2\n").starts_with("c.yaml:3:"));
     }
 
+    TEST_CASE("a key given twice is an error, not the first value silently") {
+        CHECK(error_of("system: a\nsystem: b\n") ==
+              "c.yaml:2:1: 'system' is given twice in the config file");
+        CHECK(error_of("watch:\n  interval: 5\n  interval: 6\n") ==
+              "c.yaml:3:3: 'interval' is given twice in watch");
+    }
+
+    TEST_CASE("a second YAML document is an error, not ignored") {
+        CHECK(error_of("system: a\n---\nsystem: b\n") ==
+              "c.yaml:3:1: a config file holds one YAML document");
+    }
+
+    TEST_CASE("an unterminated quote is an error, not the rest of the file") {
+        CHECK(error_of("system: \"shop\nbase_url: http://x\n") ==
+              "c.yaml:1:9: unterminated quoted string");
+        CHECK(error_of("repositories:\n  - path: '/srv/a.git\n") ==
+              "c.yaml:2:11: unterminated quoted string");
+        CHECK(error_of("branches: [\"main]\n").starts_with("c.yaml:"));
+        const auto quoted = config::parse_config(
+            "system: \"a \\\" b\"\nbase_url: 'it''s'\nrepositories: [\"/x\"]\n", "c.yaml");
+        REQUIRE(quoted.has_value());
+        CHECK(quoted->system == "a \" b");
+        CHECK(quoted->base_url == "it's");
+        CHECK(quoted->repositories.at(0).path == "/x");
+    }
+
+    TEST_CASE("a mapping used as a key names the file") {
+        CHECK(error_of("{x: 1}: 2\n") ==
+              "c.yaml:1:1: a key in the config file must be a plain name");
+        CHECK(error_of("? [a]\n: 1\n") ==
+              "c.yaml:1:3: a key in the config file must be a plain name");
+    }
+
+    TEST_CASE("nesting too deep names the file and says so") {
+        const auto message = error_of(std::string(20000, '['));
+        CHECK(message.starts_with("c.yaml:1:"));
+        CHECK(message.find("nesting too deep") != std::string::npos);
+    }
+
+    TEST_CASE("a config path that is a directory is an error") {
+        const auto result = config::load_config("/tmp");
+        REQUIRE_FALSE(result.has_value());
+        CHECK(result.error().message == "reading config '/tmp': it is a directory, not a file");
+    }
+
     TEST_CASE("a missing file is a clear error") {
         const auto result = config::load_config("/nonexistent/pulse.yaml");
         REQUIRE_FALSE(result.has_value());
