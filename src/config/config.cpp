@@ -175,10 +175,12 @@ public:
             read_seconds(node, "low_speed", config.timeouts.low_speed);
         }
         if (const auto node = root["retry"]) {
-            expect_map(node, "retry", {"initial_backoff", "max_backoff", "max_retry_after"});
+            expect_map(node, "retry",
+                       {"initial_backoff", "max_backoff", "max_retry_after", "max_age"});
             read_seconds(node, "initial_backoff", config.retry.initial_backoff);
             read_seconds(node, "max_backoff", config.retry.max_backoff);
             read_seconds(node, "max_retry_after", config.retry.max_retry_after);
+            read_seconds(node, "max_age", config.retry.max_age);
         }
         if (const auto node = root["hook"]) {
             expect_map(node, "hook", {"quiet", "deliver"});

@@ -23,6 +23,10 @@ struct RetryPolicy {
     long max_backoff = 3600;
     // The longest Retry-After the server may ask for before it is capped.
     long max_retry_after = 3600;
+    // How long a recorded push that cannot be derived is retried before it
+    // is parked as failed: long enough to outlast a repository's move or an
+    // unreadable disk for a while.
+    long max_age = 7 * 24 * 3600;
 };
 
 } // namespace model

@@ -157,6 +157,9 @@ void Outbox::create_schema() {
     Transaction tx(m_db);
     m_db.exec(k_events_table);
     m_db.exec(k_pushes_table);
+    if (!has_column("pushes", "next_attempt")) {
+        m_db.exec(k_pushes_next_attempt);
+    }
     m_db.exec(k_watch_tables);
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
@@ -183,7 +186,13 @@ bool Outbox::schema_ready() {
     stmt.bind(1, k_constraint_index);
     stmt.step();
     // The five tables, the two indexes and the key in either of its shapes.
-    return stmt.integer(0) == 8;
+    return stmt.integer(0) == 8 && has_column("pushes", "next_attempt");
+}
+
+bool Outbox::has_column(const char* table, const char* column) {
+    auto stmt = m_db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+    stmt.bind(1, table).bind(2, column);
+    return stmt.step();
 }
 
 bool Outbox::keyed_by_constraint() {

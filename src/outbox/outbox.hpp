@@ -157,6 +157,8 @@ private:
     // write lock, so that opening an existing outbox (every hook, during a
     // push) never waits for another writer.
     bool schema_ready();
+    // Return whether a table has a column (older outboxes lack some).
+    bool has_column(const char* table, const char* column);
     // Return whether the key is still the table constraint of old outboxes.
     bool keyed_by_constraint();
     // Queue rows: in bulk when that pays, else one by one.

@@ -5,7 +5,7 @@ namespace outbox {
 namespace {
 
 constexpr const char* k_columns =
-    "seq, git_dir, updates, pushed_at, pusher, state, attempts, last_error, notes";
+    "seq, git_dir, updates, pushed_at, pusher, state, attempts, last_error, notes, next_attempt";
 
 PushState parse_state(const std::string& text) {
     if (text == "derived") {
@@ -25,6 +25,7 @@ RecordedPush read_push(const Statement& stmt) {
     push.attempts = stmt.integer(6);
     push.last_error = stmt.text(7);
     push.notes = stmt.text(8);
+    push.next_attempt = stmt.integer(9);
     return push;
 }
 
@@ -51,9 +52,11 @@ std::int64_t PushQueue::record(const RecordedPush& push) {
     return seq;
 }
 
-std::vector<RecordedPush> PushQueue::waiting() {
-    auto stmt = m_db.prepare(std::string("SELECT ") + k_columns +
-                             " FROM pushes WHERE state = 'waiting' ORDER BY seq");
+std::vector<RecordedPush> PushQueue::waiting(model::UnixSeconds now) {
+    auto stmt =
+        m_db.prepare(std::string("SELECT ") + k_columns +
+                     " FROM pushes WHERE state = 'waiting' AND next_attempt <= ? ORDER BY seq");
+    stmt.bind(1, now);
     return read_all(stmt);
 }
 
@@ -85,11 +88,15 @@ void PushQueue::mark_derived(std::int64_t seq, const std::string& notes, const T
     stmt.bind(1, notes).bind(2, seq).run();
 }
 
-void PushQueue::mark_failed(std::int64_t seq, const std::string& error, std::int64_t max_attempts) {
-    auto stmt = m_db.prepare(
-        "UPDATE pushes SET attempts = attempts + 1, last_error = ?, "
-        "state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE state END WHERE seq = ?");
-    stmt.bind(1, error).bind(2, max_attempts).bind(3, seq).run();
+void PushQueue::mark_failed(std::int64_t seq, const std::string& error,
+                            std::optional<model::UnixSeconds> next_attempt) {
+    auto stmt = m_db.prepare("UPDATE pushes SET attempts = attempts + 1, last_error = ?, "
+                             "state = ?, next_attempt = ? WHERE seq = ?");
+    stmt.bind(1, error)
+        .bind(2, next_attempt ? "waiting" : "failed")
+        .bind(3, next_attempt.value_or(0))
+        .bind(4, seq)
+        .run();
 }
 
 void PushQueue::prune() {

@@ -25,6 +25,8 @@ struct RecordedPush {
     std::string pusher;
     PushState state = PushState::waiting;
     std::int64_t attempts = 0;
+    // When a push that failed is tried again.
+    model::UnixSeconds next_attempt = 0;
     std::string last_error;
     // What derivation noticed (a moved release tag), one per line.
     std::string notes;
@@ -48,8 +50,8 @@ public:
 
     // Record a push durably; return its sequence number.
     std::int64_t record(const RecordedPush& push);
-    // Return the pushes still waiting to be derived, oldest first.
-    std::vector<RecordedPush> waiting();
+    // Return the pushes waiting to be derived that are due at `now`, oldest first.
+    std::vector<RecordedPush> waiting(model::UnixSeconds now);
     // Return the pushes parked as failed, oldest first.
     std::vector<RecordedPush> failed();
     // Return every kept push of `git_dir` recorded after `seq`, oldest first.
@@ -58,8 +60,10 @@ public:
     std::optional<RecordedPush> find(std::int64_t seq);
     // Mark a push derived, inside the caller's transaction (with its events).
     void mark_derived(std::int64_t seq, const std::string& notes, const Transaction& tx);
-    // Count a failed attempt; after `max_attempts` the push is parked as failed.
-    void mark_failed(std::int64_t seq, const std::string& error, std::int64_t max_attempts);
+    // Count a failed attempt: try again at `next_attempt`, or park the push
+    // as failed for good.
+    void mark_failed(std::int64_t seq, const std::string& error,
+                     std::optional<model::UnixSeconds> next_attempt);
     // Forget derived pushes that no waiting push still needs.
     void prune();
     // Return how many pushes wait and how many failed.

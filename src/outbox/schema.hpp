@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS pushes (
                CHECK (state = 'waiting' OR state = 'derived' OR state = 'failed'),
     attempts   INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
-    notes      TEXT NOT NULL DEFAULT ''
+    notes      TEXT NOT NULL DEFAULT '',
+    next_attempt INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS pushes_by_repository ON pushes (git_dir, seq);
 )sql";
@@ -70,6 +71,11 @@ CREATE TABLE IF NOT EXISTS watch_refs (
     PRIMARY KEY (repo, name)
 ) WITHOUT ROWID;
 )sql";
+
+// Outboxes made before recorded pushes were retried with backoff get the
+// column that holds when to try a push again.
+inline constexpr const char* k_pushes_next_attempt =
+    "ALTER TABLE pushes ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 0";
 
 // The key (system, type, id) is the unique index events_key rather than a
 // constraint of the table, so that a bulk load can drop the indexes and build

@@ -4,8 +4,6 @@
 #include "sender/backoff.hpp"
 #include "sender/http_client.hpp"
 
-#include <random>
-
 namespace pipeline {
 
 namespace {
@@ -42,11 +40,6 @@ std::string configuration_hint(long status) {
         return " (check the API key)";
     }
     return " (check the base URL)";
-}
-
-double unit_random() {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
 } // namespace
@@ -124,8 +117,8 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
     if (response.retry_after) {
         retry_after = sender::parse_retry_after(*response.retry_after, model::now());
     }
-    const long delay =
-        sender::retry_delay(m_options.retry, record.attempts + 1, retry_after, unit_random());
+    const long delay = sender::retry_delay(m_options.retry, record.attempts + 1, retry_after,
+                                           sender::unit_random());
     const std::optional<long> status =
         response.status ? std::optional<long>(response.status) : std::nullopt;
     m_outbox.mark_retry(record.seq, status, problem, model::now() + delay);

@@ -10,6 +10,7 @@
 #include "pipeline/recorder.hpp"
 #include "pipeline/repository_history.hpp"
 #include "pipeline/repository_settings.hpp"
+#include "sender/backoff.hpp"
 #include "util/file_lock.hpp"
 
 #include <algorithm>
@@ -146,7 +147,9 @@ void derive_one(const config::Settings& settings, outbox::Outbox& box, outbox::P
     } catch (const std::exception& e) {
         error = e.what();
     }
-    queue.mark_failed(push.seq, error, k_derivation_attempts);
+    queue.mark_failed(
+        push.seq, error,
+        next_derivation_attempt(settings.file.retry, push, push.attempts + 1, model::now()));
     ++report.failed;
     report.problems.push_back("deriving the push to '" + push.git_dir + "' recorded at " +
                               model::format_rfc3339(push.pushed_at) + ": " + error);
@@ -183,6 +186,16 @@ void append_to_hook_log(const std::filesystem::path& outbox, const DerivationRep
 
 } // namespace
 
+std::optional<model::UnixSeconds> next_derivation_attempt(const model::RetryPolicy& policy,
+                                                          const outbox::RecordedPush& push,
+                                                          std::int64_t attempts,
+                                                          model::UnixSeconds now) {
+    if (now - push.pushed_at >= policy.max_age) {
+        return std::nullopt;
+    }
+    return now + sender::backoff_delay(policy, attempts, sender::unit_random());
+}
+
 DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox::Outbox& box,
                                         std::chrono::milliseconds lock_wait) {
     DerivationReport report;
@@ -195,7 +208,8 @@ DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox
     // Pushes recorded while we work are picked up by the next pass; one that
     // fails is not retried in this call.
     std::vector<std::int64_t> tried;
-    for (auto waiting = queue.waiting(); !waiting.empty(); waiting = queue.waiting()) {
+    const auto now = model::now();
+    for (auto waiting = queue.waiting(now); !waiting.empty(); waiting = queue.waiting(now)) {
         bool progressed = false;
         for (const auto& push : waiting) {
             if (std::find(tried.begin(), tried.end(), push.seq) != tried.end()) {

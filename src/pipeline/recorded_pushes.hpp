@@ -2,10 +2,12 @@
 
 #include "config/settings.hpp"
 #include "outbox/outbox.hpp"
+#include "outbox/push_queue.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +32,14 @@ struct DerivationReport {
     bool ran = true;
 };
 
-// How many times a push that cannot be derived is tried before it is parked
-// as failed (`pulse-agent outbox` lists it).
-inline constexpr std::int64_t k_derivation_attempts = 3;
+// Return when a push that could not be derived at `now`, after `attempts`
+// tries in all, is tried again: the delivery retry's doubling delays, with
+// jitter; nothing once it is retry.max_age old (it is parked as failed,
+// and `pulse-agent outbox` lists it).
+std::optional<model::UnixSeconds> next_derivation_attempt(const model::RetryPolicy& policy,
+                                                          const outbox::RecordedPush& push,
+                                                          std::int64_t attempts,
+                                                          model::UnixSeconds now);
 
 // Derive the events of every push the hook recorded, oldest first, each as
 // the refs stood when it landed (later pushes to its repository are undone),

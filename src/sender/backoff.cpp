@@ -1,8 +1,14 @@
 #include "sender/backoff.hpp"
 
 #include <algorithm>
+#include <random>
 
 namespace sender {
+
+double unit_random() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
 
 long backoff_delay(const model::RetryPolicy& policy, std::int64_t attempts, double unit_random) {
     long delay = std::max(1L, policy.initial_backoff);

@@ -7,6 +7,10 @@
 
 namespace sender {
 
+// Return a random number in [0, 1) for the jitter, from a generator of
+// this thread's own.
+double unit_random();
+
 // Return the delay before retry number `attempts` (1 = after the first
 // failure): initial_backoff * 2^(attempts-1) capped at max_backoff, then "equal jitter" picks
 // uniformly in [delay/2, delay] from `unit_random` in [0, 1).

@@ -103,17 +103,48 @@ def test_a_push_whose_process_died_is_derived_by_the_daemon(agent, env, workdir,
     assert set(delivered_ids(server)) == repo.rev_list("main")
 
 
+def with_retry(env, workdir, **retry):
+    """The environment with a config file whose retry section is `retry`."""
+    config = workdir / "retry-config.yaml"
+    config.write_text("retry:\n" + "".join("  %s: %s\n" % item for item in retry.items()))
+    return dict(env, PULSE_CONFIG=str(config))
+
+
+def test_a_push_survives_a_repository_hiccup_and_is_derived_once_it_is_back(agent, env,
+                                                                            workdir):
+    env = with_retry(env, workdir, initial_backoff=1, max_backoff=1)
+    server = Server(agent, env, workdir)
+    clone = server.clone()
+    held = HeldDerivation(env)
+    sent = commits(clone, 2)
+    git_push(clone, env, "origin", "main")
+    os.rename(server.path / "objects", workdir / "objects-elsewhere")
+    held.release()
+    # Many failed tries in a row do not park it: it waits for its next attempt.
+    for _ in range(5):
+        run([agent, "hook", "deliver"], env)
+        time.sleep(1.1)
+    status = run([agent, "outbox"], env).stdout
+    assert "recorded pushes: 1 waiting to be derived, 0 failed" in status, status
+    os.rename(workdir / "objects-elsewhere", server.path / "objects")
+    time.sleep(1.1)
+    result = run([agent, "flush"], env)
+    assert waiting_pushes(env) == 0, result.stderr
+    assert change_ids(agent, env) == set(sent)
+
+
 def test_a_push_to_a_repository_that_is_gone_is_parked_with_its_reason(agent, env, workdir):
+    env = with_retry(env, workdir, max_age=1)
     server = Server(agent, env, workdir)
     clone = server.clone()
     held = HeldDerivation(env)
     commits(clone, 1)
     git_push(clone, env, "origin", "main")
     os.rename(server.path / "objects", workdir / "objects-elsewhere")
+    time.sleep(1.1)
     held.release()
-    # Each run tries once (the background process too); the third failure parks it.
-    for _ in range(3):
-        run([agent, "hook", "deliver"], env)
+    # Older than retry.max_age: its first failure parks it.
+    run([agent, "hook", "deliver"], env)
     status = run([agent, "outbox"], env).stdout
     assert "recorded pushes: 0 waiting to be derived, 1 failed" in status
     assert "failed push to '%s'" % server.path in status

@@ -22,6 +22,7 @@ TEST_SUITE("config::Config") {
         CHECK(config.retry.initial_backoff == 5);
         CHECK(config.retry.max_backoff == 3600);
         CHECK(config.retry.max_retry_after == 3600);
+        CHECK(config.retry.max_age == 604800);
         CHECK(config.watch.interval == 60);
         CHECK(config.hook.deliver == "background");
         CHECK(config.repositories.empty());
@@ -34,7 +35,7 @@ base_url: http://127.0.0.1:9000
 outbox: /tmp/o.db
 system: shop
 timeouts: {connect: 2, total: 5, low_speed: 3}
-retry: {initial_backoff: 1, max_backoff: 60, max_retry_after: 120}
+retry: {initial_backoff: 1, max_backoff: 60, max_retry_after: 120, max_age: 600}
 hook: {quiet: true, deliver: none}
 watch: {interval: 15, fetch: true, fetch_timeout: 40, backfill_on_first_sight: true}
 repositories:
@@ -57,6 +58,7 @@ repositories:
         CHECK(config.retry.initial_backoff == 1);
         CHECK(config.retry.max_backoff == 60);
         CHECK(config.retry.max_retry_after == 120);
+        CHECK(config.retry.max_age == 600);
         CHECK(config.hook.quiet);
         CHECK(config.hook.deliver == "none");
         CHECK(config.watch.interval == 15);
@@ -164,5 +166,6 @@ TEST_SUITE("config::Config example") {
         CHECK(result->retry.initial_backoff == retry.initial_backoff);
         CHECK(result->retry.max_backoff == retry.max_backoff);
         CHECK(result->retry.max_retry_after == retry.max_retry_after);
+        CHECK(result->retry.max_age == retry.max_age);
     }
 }

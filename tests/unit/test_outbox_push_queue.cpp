@@ -1,3 +1,4 @@
+#include "outbox/database.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/push_queue.hpp"
 #include "temp_dir.hpp"
@@ -5,6 +6,9 @@
 #include <doctest/doctest.h>
 
 namespace {
+
+// A time after every push these tests record.
+constexpr model::UnixSeconds k_now = 1800000000;
 
 outbox::RecordedPush push_to(const std::string& git_dir, const std::string& ref) {
     outbox::RecordedPush push;
@@ -43,7 +47,7 @@ TEST_SUITE("outbox::PushQueue") {
         const auto a = record("/srv/a.git", "refs/heads/main");
         const auto b = record("/srv/b.git", "refs/tags/v1.0.0");
         CHECK(a < b);
-        CHECK(seqs(queue.waiting()) == std::vector{a, b});
+        CHECK(seqs(queue.waiting(k_now)) == std::vector{a, b});
         const auto found = queue.find(b).value();
         CHECK(found.git_dir == "/srv/b.git");
         CHECK(found.updates == push_to("", "refs/tags/v1.0.0").updates);
@@ -60,13 +64,28 @@ TEST_SUITE("outbox::PushQueue") {
             box.pushes().record(push_to("/srv/a.git", "refs/heads/main"));
         }
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
-        CHECK(box.pushes().waiting().size() == 1);
+        CHECK(box.pushes().waiting(k_now).size() == 1);
         // An outbox made before the table existed gets it when opened.
         outbox::Database(s.path() / "o.db").exec("DROP TABLE pushes");
         auto old = outbox::Outbox::open(s.path() / "o.db").value();
         auto queue = old.pushes();
         CHECK(queue.record(push_to("/srv/a.git", "refs/heads/main")) > 0);
-        CHECK(queue.waiting().size() == 1);
+        CHECK(queue.waiting(k_now).size() == 1);
+    }
+
+    TEST_CASE("an outbox made before pushes were retried later gets the column") {
+        test_support::TempDir s;
+        const auto path = s.path() / "o.db";
+        outbox::Outbox::open(path).value().pushes().record(push_to("/srv/a.git", "refs/heads/x"));
+        {
+            outbox::Database db(path);
+            db.exec("ALTER TABLE pushes DROP COLUMN next_attempt");
+        }
+        auto box = outbox::Outbox::open(path).value();
+        auto queue = box.pushes();
+        REQUIRE(queue.waiting(k_now).size() == 1);
+        queue.mark_failed(queue.waiting(k_now)[0].seq, "x", k_now + 5);
+        CHECK(queue.waiting(k_now).empty());
     }
 
     TEST_CASE_FIXTURE(Fixture, "later() lists the kept pushes of one repository after a push") {
@@ -80,15 +99,28 @@ TEST_SUITE("outbox::PushQueue") {
         CHECK(queue.later("/srv/b.git", b1).empty());
     }
 
+    TEST_CASE_FIXTURE(Fixture, "a push that failed waits until its next attempt is due") {
+        const auto a = record("/srv/a.git", "refs/heads/main");
+        const auto b = record("/srv/b.git", "refs/heads/main");
+        queue.mark_failed(a, "repository unreadable", k_now + 30);
+        CHECK(queue.find(a)->state == outbox::PushState::waiting);
+        CHECK(queue.find(a)->attempts == 1);
+        CHECK(queue.find(a)->next_attempt == k_now + 30);
+        CHECK(queue.find(a)->last_error == "repository unreadable");
+        CHECK(seqs(queue.waiting(k_now + 29)) == std::vector{b});
+        CHECK(seqs(queue.waiting(k_now + 30)) == std::vector{a, b});
+        CHECK(queue.counts().waiting == 2);
+    }
+
     TEST_CASE_FIXTURE(Fixture, "a push that keeps failing is parked as failed with its reason") {
         const auto a = record("/srv/a.git", "refs/heads/main");
-        queue.mark_failed(a, "first", 3);
-        queue.mark_failed(a, "second", 3);
+        queue.mark_failed(a, "first", k_now);
+        queue.mark_failed(a, "second", k_now);
         CHECK(queue.find(a)->state == outbox::PushState::waiting);
         CHECK(queue.find(a)->attempts == 2);
-        queue.mark_failed(a, "third", 3);
+        queue.mark_failed(a, "third", std::nullopt);
         CHECK(queue.find(a)->state == outbox::PushState::failed);
-        CHECK(queue.waiting().empty());
+        CHECK(queue.waiting(k_now + 1000000).empty());
         CHECK(queue.counts().failed == 1);
         REQUIRE(queue.failed().size() == 1);
         CHECK(queue.failed()[0].last_error == "third");
