@@ -55,11 +55,8 @@ model::Expected<std::optional<std::string>> resolve_key(const Overrides& overrid
             return level[0];
         }
         if (level[1]) {
-            auto key = read_key_file(*level[1]);
-            if (!key) {
-                return std::unexpected(key.error());
-            }
-            return std::optional<std::string>(*key);
+            TRY_ASSIGN(auto key, read_key_file(*level[1]));
+            return std::optional<std::string>(std::move(key));
         }
     }
     return std::optional<std::string>();
@@ -98,16 +95,8 @@ model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
 
 model::Expected<Settings> resolve_settings(const Overrides& overrides, const Getenv& getenv) {
     Settings settings;
-    auto file = load_chosen_config(overrides, getenv, settings.config_path);
-    if (!file) {
-        return std::unexpected(file.error());
-    }
-    settings.file = std::move(*file);
-    auto key = resolve_key(overrides, getenv, settings.file);
-    if (!key) {
-        return std::unexpected(key.error());
-    }
-    settings.api_key = *key;
+    TRY_ASSIGN(settings.file, load_chosen_config(overrides, getenv, settings.config_path));
+    TRY_ASSIGN(settings.api_key, resolve_key(overrides, getenv, settings.file));
     settings.base_url =
         first_of({overrides.base_url, from_env(getenv, "PULSE_BASE_URL"), settings.file.base_url})
             .value_or(k_default_base_url);

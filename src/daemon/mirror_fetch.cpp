@@ -39,9 +39,7 @@ model::Expected<Fetch> spawn_fetch(const std::filesystem::path& repo) {
                      .default_stop_signals = true,
                      // Never wait for a password nobody will type.
                      .environment = {"GIT_TERMINAL_PROMPT=0"}});
-    if (!child) {
-        return model::fail(child.error());
-    }
+    TRY(child);
     return Fetch{std::move(*child), {}};
 }
 
@@ -112,28 +110,25 @@ model::Expected<void> describe_exit(int status, const Fetch& fetch) {
 model::Expected<void> fetch_mirror(const std::filesystem::path& repo, std::chrono::seconds timeout,
                                    const std::atomic<bool>& stop,
                                    const std::function<void()>& keep_alive) {
-    auto fetch = spawn_fetch(repo);
-    if (!fetch) {
-        return std::unexpected(fetch.error());
-    }
+    TRY_ASSIGN(auto fetch, spawn_fetch(repo));
     const auto deadline = Clock::now() + timeout;
     std::optional<int> status;
     std::string why_ended;
-    while (!(status = reap(fetch->child.pid()))) {
+    while (!(status = reap(fetch.child.pid()))) {
         if (Clock::now() >= deadline || stop) {
             why_ended =
                 stop ? "stopped: the daemon is shutting down"
                      : "timed out after " + std::to_string(timeout.count()) + " s and was ended";
-            status = end_group(fetch->child.pid());
+            status = end_group(fetch.child.pid());
             break;
         }
         keep_alive();
-        read_stderr(*fetch, std::chrono::milliseconds(50));
+        read_stderr(fetch, std::chrono::milliseconds(50));
     }
     if (!why_ended.empty()) {
         return model::fail("git fetch " + why_ended);
     }
-    return describe_exit(*status, *fetch);
+    return describe_exit(*status, fetch);
 }
 
 } // namespace pulse_daemon

@@ -95,18 +95,12 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
     if (fingerprint_vouches(fingerprint)) {
         return 0;
     }
-    auto repo = git::Repository::open(m_path);
-    if (!repo) {
-        return std::unexpected(repo.error());
-    }
+    TRY_ASSIGN(auto repo, git::Repository::open(m_path));
     // New changes are timed at first sight and a first-sight backfill by
     // committer time, so no author times: a commit-graph answers the walks.
-    repo->set_walk_options({.progress = {}, .author_times = false});
-    auto refs = repo->refs();
-    if (!refs) {
-        return std::unexpected(refs.error());
-    }
-    auto queued = record(context, *repo, derive::branch_and_tag_refs(std::move(*refs)));
+    repo.set_walk_options({.progress = {}, .author_times = false});
+    TRY_ASSIGN(auto refs, repo.refs());
+    auto queued = record(context, repo, derive::branch_and_tag_refs(std::move(refs)));
     if (queued) {
         m_fingerprint = fingerprint;
         m_last_read = Clock::now();
@@ -118,11 +112,7 @@ model::Expected<pipeline::RepositorySettings>
 RepositoryWatch::resolve(const config::Settings& settings, const git::Repository& repo) {
     if (!m_resolved) {
         // The hooks' own resolution, so that both file events under one system.
-        auto resolved = pipeline::resolve_repository(settings.file, repo);
-        if (!resolved) {
-            return std::unexpected(resolved.error());
-        }
-        m_resolved = std::move(*resolved);
+        TRY_ASSIGN(m_resolved, pipeline::resolve_repository(settings.file, repo));
     }
     return *m_resolved;
 }
@@ -131,17 +121,15 @@ model::Expected<std::size_t> RepositoryWatch::record(PollContext& context, git::
                                                      model::RefSnapshot refs) {
     const pipeline::Poll poll{m_path.string(), m_snapshot ? &*m_snapshot : nullptr, &refs,
                               context.settings.file.watch.backfill_on_first_sight, model::now()};
-    auto recorded = pipeline::record_poll(context.box, repo, poll,
-                                          [&] { return resolve(context.settings, repo); });
-    if (!recorded) {
-        return std::unexpected(recorded.error());
-    }
-    if (recorded->system.empty()) {
+    TRY_ASSIGN(const auto recorded, pipeline::record_poll(context.box, repo, poll, [&] {
+                   return resolve(context.settings, repo);
+               }));
+    if (recorded.system.empty()) {
         return 0;
     }
-    log_record(*recorded, refs.size(), poll.backfill_on_first_sight);
+    log_record(recorded, refs.size(), poll.backfill_on_first_sight);
     m_snapshot = std::move(refs);
-    return recorded->result.queued;
+    return recorded.result.queued;
 }
 
 void RepositoryWatch::log_record(const pipeline::PollRecord& record, std::size_t refs,

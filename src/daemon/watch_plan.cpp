@@ -37,12 +37,8 @@ model::Expected<WatchPlan> make_plan(const WatchOptions& options, const config::
     if (!overrides.api_key && !overrides.api_key_file) {
         overrides.api_key_file = credential_key_file(getenv);
     }
-    auto settings = config::resolve_settings(overrides, getenv);
-    if (!settings) {
-        return std::unexpected(settings.error());
-    }
     WatchPlan plan;
-    plan.settings = std::move(*settings);
+    TRY_ASSIGN(plan.settings, config::resolve_settings(overrides, getenv));
     const auto& watch = plan.settings.file.watch;
     const double interval = options.interval.value_or(static_cast<double>(watch.interval));
     if (!std::isfinite(interval) || interval < k_min_interval) {

@@ -179,18 +179,15 @@ model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& histo
                                                  : "no tracked branch or release tag");
         return out;
     }
-    auto graph = history.commits(sources.tips, {});
-    if (!graph) {
-        return std::unexpected(graph.error());
-    }
-    out.summary.commits = graph->commits.size();
-    out.events.reserve(graph->commits.size() + sources.release_tags.size());
-    Emitter emitter(*graph, options, out);
-    for (const auto& shipment : plan_shipments(*graph, sources, policy, out.summary)) {
+    TRY_ASSIGN(auto graph, history.commits(sources.tips, {}));
+    out.summary.commits = graph.commits.size();
+    out.events.reserve(graph.commits.size() + sources.release_tags.size());
+    Emitter emitter(graph, options, out);
+    for (const auto& shipment : plan_shipments(graph, sources, policy, out.summary)) {
         emitter.ship(shipment);
     }
     emitter.rest();
-    out.history = std::move(*graph);
+    out.history = std::move(graph);
     return out;
 }
 

@@ -16,20 +16,14 @@ model::Expected<bool> counts(const GitDeployment& deployment, const std::string&
 } // namespace
 
 model::Expected<Derived> git_deployment(const GitDeployment& deployment, History& history) {
-    auto graph = history.commits({deployment.head}, {deployment.previous});
-    if (!graph) {
-        return std::unexpected(graph.error());
-    }
+    TRY_ASSIGN(const auto graph, history.commits({deployment.head}, {deployment.previous}));
     Derived out;
-    out.summary.commits = graph->commits.size();
+    out.summary.commits = graph.commits.size();
     model::Deployment listed{
         deployment.id, deployment.time, {}, deployment.teams, deployment.source};
-    for (auto it = graph->commits.rbegin(); it != graph->commits.rend(); ++it) {
-        auto counted = counts(deployment, it->id);
-        if (!counted) {
-            return std::unexpected(counted.error());
-        }
-        if (*counted) {
+    for (auto it = graph.commits.rbegin(); it != graph.commits.rend(); ++it) {
+        TRY_ASSIGN(const bool counted, counts(deployment, it->id));
+        if (counted) {
             listed.changes.push_back(it->id);
             out.events.push_back(model::Change{it->id, change_time(*it, deployment.change_time),
                                                deployment.source, "commit"});

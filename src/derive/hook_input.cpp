@@ -70,9 +70,7 @@ model::Expected<std::vector<derive::RefUpdate>> parse_post_receive(std::string_v
         updates.push_back({std::string(f[2]), id_or_empty(f[0]), id_or_empty(f[1])});
         return true;
     });
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
+    TRY(parsed);
     return updates;
 }
 
@@ -106,9 +104,7 @@ model::Expected<std::vector<PushedRef>> parse_pre_push(std::string_view input) {
             {std::string(f[0]), id_or_empty(f[1]), std::string(f[2]), id_or_empty(f[3])});
         return true;
     });
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
+    TRY(parsed);
     return pushed;
 }
 

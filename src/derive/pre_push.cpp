@@ -69,16 +69,13 @@ model::Expected<Derived> pre_push(const std::vector<PushedRef>& pushed,
     if (tips.empty()) {
         return out;
     }
-    auto graph = history.commits(tips, remote_has(history, pushed, refs, remote));
-    if (!graph) {
-        return std::unexpected(graph.error());
-    }
-    out.events.reserve(graph->commits.size());
-    for (auto it = graph->commits.rbegin(); it != graph->commits.rend(); ++it) {
+    TRY_ASSIGN(const auto graph, history.commits(tips, remote_has(history, pushed, refs, remote)));
+    out.events.reserve(graph.commits.size());
+    for (auto it = graph.commits.rbegin(); it != graph.commits.rend(); ++it) {
         out.events.push_back(model::Change{it->id, now, "git", "commit"});
     }
-    out.summary.commits = graph->commits.size();
-    out.summary.changes = graph->commits.size();
+    out.summary.commits = graph.commits.size();
+    out.summary.changes = graph.commits.size();
     return out;
 }
 

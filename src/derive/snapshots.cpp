@@ -55,14 +55,11 @@ refs_before(model::RefSnapshot refs, const std::vector<RefUpdate>& updates, Hist
             }
             continue;
         }
-        auto old = history.resolve(update.name, update.old_id);
-        if (!old) {
-            return std::unexpected(old.error());
-        }
+        TRY_ASSIGN(auto old, history.resolve(update.name, update.old_id));
         if (present) {
-            *it = std::move(*old);
+            *it = std::move(old);
         } else {
-            refs.insert(it, std::move(*old));
+            refs.insert(it, std::move(old));
         }
     }
     return refs;

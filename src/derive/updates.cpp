@@ -48,22 +48,19 @@ model::Expected<void> read_tag_update(const RefUpdate& update, const Before& bef
         ++summary.tags_not_release;
         return {};
     }
-    auto ref = history.resolve(update.name, update.new_id);
-    if (!ref) {
-        return std::unexpected(ref.error());
-    }
-    if (ref->peeled_kind != model::ObjectKind::commit) {
+    TRY_ASSIGN(auto ref, history.resolve(update.name, update.new_id));
+    if (ref.peeled_kind != model::ObjectKind::commit) {
         ++summary.tags_not_commit;
         return {};
     }
-    incoming.tips.push_back(ref->peeled);
+    incoming.tips.push_back(ref.peeled);
     if (!is_absent(update.old_id) || before.release_names.contains(update.name)) {
         summary.notes.push_back("release tag '" + update.name.substr(10) + "' moved to " +
                                 update.new_id +
                                 "; it was reported before and is not reported again");
         return {};
     }
-    incoming.created_tags.push_back(std::move(*ref));
+    incoming.created_tags.push_back(std::move(ref));
     return {};
 }
 
@@ -119,27 +116,24 @@ tag_deployments(const std::vector<model::Ref>& created, const Before& before, Hi
         tips.push_back(ref.peeled);
     }
     sort_releases(releases);
-    auto graph = history.commits(tips, before.release_tips);
-    if (!graph) {
-        return std::unexpected(graph.error());
-    }
+    TRY_ASSIGN(const auto graph, history.commits(tips, before.release_tips));
     std::vector<std::uint32_t> starts;
     for (const auto& release : releases) {
-        const auto it = graph->index.find(release.commit);
+        const auto it = graph.index.find(release.commit);
         // A tag on a commit an existing release ships reaches nothing new.
-        starts.push_back(it == graph->index.end() ? k_unshipped : it->second);
+        starts.push_back(it == graph.index.end() ? k_unshipped : it->second);
     }
     std::vector<std::uint32_t> walkable;
     std::copy_if(starts.begin(), starts.end(), std::back_inserter(walkable),
                  [](std::uint32_t s) { return s != k_unshipped; });
-    const auto reachers = first_reachers(*graph, walkable);
+    const auto reachers = first_reachers(graph, walkable);
     auto shipped = shipments(reachers, walkable.size());
     std::vector<model::Deployment> deployments;
     std::size_t next = 0;
     for (std::size_t i = 0; i < releases.size(); ++i) {
         model::Deployment d{releases[i].name, releases[i].time, {}, {}, "git"};
         if (starts[i] != k_unshipped) {
-            d.changes = ids_parents_first(*graph, shipped[next++]);
+            d.changes = ids_parents_first(graph, shipped[next++]);
         }
         const bool ships_new = std::any_of(d.changes.begin(), d.changes.end(), [&](const auto& id) {
             return new_changes.contains(id);
@@ -159,12 +153,9 @@ branch_deployments(const std::vector<RefUpdate>& moves, History& history, model:
         if (!is_absent(move.old_id)) {
             exclude.push_back(move.old_id);
         }
-        auto graph = history.commits({move.new_id}, exclude);
-        if (!graph) {
-            return std::unexpected(graph.error());
-        }
+        TRY_ASSIGN(const auto graph, history.commits({move.new_id}, exclude));
         deployments.push_back(model::Deployment{
-            move.new_id, now, ids_parents_first(*graph, all_parents_first(*graph)), {}, "git"});
+            move.new_id, now, ids_parents_first(graph, all_parents_first(graph)), {}, "git"});
     }
     return deployments;
 }
@@ -178,36 +169,27 @@ model::Expected<Derived> updates(const model::RefSnapshot& before_refs,
     const auto before = read_before(before_refs, policy);
     Incoming incoming;
     for (const auto& update : ref_updates) {
-        if (auto read = read_update(update, before, history, policy, incoming, out.summary);
-            !read) {
-            return std::unexpected(read.error());
-        }
+        TRY(read_update(update, before, history, policy, incoming, out.summary));
     }
     std::unordered_set<std::string> new_changes;
     if (!incoming.tips.empty()) {
-        auto graph = history.commits(incoming.tips, before.tracked_tips);
-        if (!graph) {
-            return std::unexpected(graph.error());
-        }
-        out.summary.commits = graph->commits.size();
-        for (const auto index : all_parents_first(*graph)) {
-            const auto& id = graph->commits[index].id;
+        TRY_ASSIGN(const auto graph, history.commits(incoming.tips, before.tracked_tips));
+        out.summary.commits = graph.commits.size();
+        for (const auto index : all_parents_first(graph)) {
+            const auto& id = graph.commits[index].id;
             new_changes.insert(id);
             out.events.push_back(model::Change{id, now, "git", "commit"});
         }
         out.summary.changes = new_changes.size();
     }
-    auto deployments =
-        policy.strategy == Strategy::tags && !incoming.created_tags.empty()
-            ? tag_deployments(incoming.created_tags, before, history, new_changes, now)
-        : policy.strategy == Strategy::branch
-            ? branch_deployments(incoming.deploy_moves, history, now)
-            : model::Expected<std::vector<model::Deployment>>{};
-    if (!deployments) {
-        return std::unexpected(deployments.error());
-    }
-    out.summary.deployments = deployments->size();
-    for (auto& deployment : *deployments) {
+    TRY_ASSIGN(auto deployments,
+               policy.strategy == Strategy::tags && !incoming.created_tags.empty()
+                   ? tag_deployments(incoming.created_tags, before, history, new_changes, now)
+               : policy.strategy == Strategy::branch
+                   ? branch_deployments(incoming.deploy_moves, history, now)
+                   : model::Expected<std::vector<model::Deployment>>{});
+    out.summary.deployments = deployments.size();
+    for (auto& deployment : deployments) {
         out.events.push_back(std::move(deployment));
     }
     return out;

@@ -85,15 +85,12 @@ std::vector<std::filesystem::path> chain_files(const std::filesystem::path& info
 
 model::Expected<CommitGraphFile::Layer>
 CommitGraphFile::load_layer(const std::filesystem::path& path, std::uint32_t base) {
-    auto file = util::MappedFile::open(path);
-    if (!file) {
-        return std::unexpected(file.error());
-    }
-    auto chunks = read_chunks(file->bytes());
+    TRY_ASSIGN(auto file, util::MappedFile::open(path));
+    auto chunks = read_chunks(file.bytes());
     if (!chunks) {
         return model::fail("'" + path.string() + "': " + chunks.error().message);
     }
-    const auto* start = reinterpret_cast<const unsigned char*>(file->bytes().data());
+    const auto* start = reinterpret_cast<const unsigned char*>(file.bytes().data());
     const auto* fanout = find_chunk(*chunks, chunk_id("OIDF"));
     const auto* oids = find_chunk(*chunks, chunk_id("OIDL"));
     const auto* data = find_chunk(*chunks, chunk_id("CDAT"));
@@ -101,7 +98,7 @@ CommitGraphFile::load_layer(const std::filesystem::path& path, std::uint32_t bas
     if (!fanout || !oids || !data || fanout->end - fanout->begin != 256 * 4) {
         return model::fail("'" + path.string() + "': missing chunks");
     }
-    Layer layer{std::move(*file)};
+    Layer layer{std::move(file)};
     layer.fanout = start + fanout->begin;
     layer.count = be32(layer.fanout + 255 * 4);
     layer.oids = start + oids->begin;
@@ -132,12 +129,9 @@ CommitGraphFile::open(const std::filesystem::path& objects) {
     CommitGraphFile graph;
     std::uint32_t base = 0;
     for (const auto& file : files) {
-        auto layer = load_layer(file, base);
-        if (!layer) {
-            return std::unexpected(layer.error());
-        }
-        base += layer->count;
-        graph.m_layers.push_back(std::move(*layer));
+        TRY_ASSIGN(auto layer, load_layer(file, base));
+        base += layer.count;
+        graph.m_layers.push_back(std::move(layer));
     }
     return std::optional<CommitGraphFile>(std::move(graph));
 }

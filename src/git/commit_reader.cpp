@@ -122,15 +122,12 @@ model::Expected<void> CommitReader::read(const git_oid& id, CommitFacts& facts) 
             return {};
         }
     }
-    auto object = read_object(id);
-    if (!object) {
-        return std::unexpected(object.error());
-    }
-    if (api().odb_object_type(object->get()) != GIT_OBJECT_COMMIT) {
+    TRY_ASSIGN(const auto object, read_object(id));
+    if (api().odb_object_type(object.get()) != GIT_OBJECT_COMMIT) {
         return model::fail("object " + to_hex(id) + " is not a commit");
     }
-    const std::string_view raw(static_cast<const char*>(api().odb_object_data(object->get())),
-                               api().odb_object_size(object->get()));
+    const std::string_view raw(static_cast<const char*>(api().odb_object_data(object.get())),
+                               api().odb_object_size(object.get()));
     if (auto parsed = parse_commit(raw, facts); !parsed) {
         return model::fail("reading commit " + to_hex(id) + ": " + parsed.error().message);
     }
@@ -160,16 +157,13 @@ model::Expected<std::optional<git_oid>> CommitReader::peel(const git_oid& id) {
 model::Expected<std::optional<git_oid>> CommitReader::peel_tag(const git_oid& id) {
     git_oid current = id;
     for (int depth = 0; depth < 64; ++depth) {
-        auto object = read_object(current);
-        if (!object) {
-            return std::unexpected(object.error());
-        }
-        const auto type = api().odb_object_type(object->get());
+        TRY_ASSIGN(const auto object, read_object(current));
+        const auto type = api().odb_object_type(object.get());
         if (type == GIT_OBJECT_COMMIT) {
             return current;
         }
-        const std::string_view raw(static_cast<const char*>(api().odb_object_data(object->get())),
-                                   api().odb_object_size(object->get()));
+        const std::string_view raw(static_cast<const char*>(api().odb_object_data(object.get())),
+                                   api().odb_object_size(object.get()));
         std::string_view target;
         if (type != GIT_OBJECT_TAG) {
             return std::optional<git_oid>{};
@@ -183,14 +177,11 @@ model::Expected<std::optional<git_oid>> CommitReader::peel_tag(const git_oid& id
 }
 
 model::Expected<git_oid> CommitReader::peel_to_commit(const git_oid& id) {
-    auto commit = peel(id);
+    TRY_ASSIGN(const auto commit, peel(id));
     if (!commit) {
-        return std::unexpected(commit.error());
-    }
-    if (!*commit) {
         return model::fail("object " + to_hex(id) + " does not point to a commit");
     }
-    return **commit;
+    return *commit;
 }
 
 } // namespace git

@@ -47,9 +47,7 @@ public:
         if (m_nodes[index].parsed) {
             return {};
         }
-        if (auto read = m_reader.read(m_ids[index], m_facts); !read) {
-            return read;
-        }
+        TRY(m_reader.read(m_ids[index], m_facts));
         const auto begin = static_cast<std::uint32_t>(m_parents.size());
         for (const auto& parent : m_facts.parents) {
             m_parents.push_back(node(parent));
@@ -100,9 +98,7 @@ model::Expected<std::vector<std::uint32_t>> walk_all(Walk& walk,
             continue;
         }
         walk.at(index).seen = true;
-        if (auto parsed = walk.parse(index); !parsed) {
-            return std::unexpected(parsed.error());
-        }
+        TRY(walk.parse(index));
         found.push_back(index);
         for (std::uint32_t k = walk.at(index).parent_count; k-- > 0;) {
             const auto parent = walk.parent(index, k);
@@ -125,9 +121,7 @@ public:
             return {};
         }
         m_walk.at(index).seen = true;
-        if (auto parsed = m_walk.parse(index); !parsed) {
-            return parsed;
-        }
+        TRY(m_walk.parse(index));
         Node& n = m_walk.at(index);
         n.queued = true;
         m_interesting += n.uninteresting ? 0 : 1;
@@ -188,14 +182,10 @@ model::Expected<void> push_tips(Walk& walk, DateQueue& queue, const std::vector<
     for (const auto& tip : exclude) {
         const auto index = walk.node(tip);
         queue.mark_uninteresting(index);
-        if (auto pushed = queue.push(index); !pushed) {
-            return pushed;
-        }
+        TRY(queue.push(index));
     }
     for (const auto& tip : include) {
-        if (auto pushed = queue.push(walk.node(tip)); !pushed) {
-            return pushed;
-        }
+        TRY(queue.push(walk.node(tip)));
     }
     return {};
 }
@@ -203,9 +193,7 @@ model::Expected<void> push_tips(Walk& walk, DateQueue& queue, const std::vector<
 model::Expected<std::vector<std::uint32_t>>
 walk_limited(Walk& walk, const std::vector<git_oid>& include, const std::vector<git_oid>& exclude) {
     DateQueue queue(walk);
-    if (auto pushed = push_tips(walk, queue, include, exclude); !pushed) {
-        return std::unexpected(pushed.error());
-    }
+    TRY(push_tips(walk, queue, include, exclude));
     std::vector<std::uint32_t> found;
     auto last_date = std::numeric_limits<model::UnixSeconds>::max();
     int slop = k_slop;
@@ -217,9 +205,7 @@ walk_limited(Walk& walk, const std::vector<git_oid>& include, const std::vector<
             if (uninteresting) {
                 queue.mark_uninteresting(parent);
             }
-            if (auto pushed = queue.push(parent); !pushed) {
-                return std::unexpected(pushed.error());
-            }
+            TRY(queue.push(parent));
         }
         if (uninteresting) {
             slop = still_interesting(queue, last_date, slop);
@@ -304,11 +290,9 @@ model::Expected<model::CommitGraph> walk_commits(CommitReader& reader,
                                                  const std::vector<git_oid>& exclude,
                                                  const WalkProgress& progress) {
     Walk walk(reader, progress);
-    auto found = exclude.empty() ? walk_all(walk, include) : walk_limited(walk, include, exclude);
-    if (!found) {
-        return std::unexpected(found.error());
-    }
-    return build_graph(walk, *found);
+    TRY_ASSIGN(const auto found,
+               exclude.empty() ? walk_all(walk, include) : walk_limited(walk, include, exclude));
+    return build_graph(walk, found);
 }
 
 } // namespace git

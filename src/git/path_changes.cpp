@@ -40,13 +40,10 @@ model::Expected<bool> commit_touches(git_repository* repo, const git_oid& id,
         return model::fail(error_message("reading commit " + to_hex(id)));
     }
     const CommitPtr commit(raw);
-    auto tree = tree_of(commit.get());
-    if (!tree) {
-        return std::unexpected(tree.error());
-    }
+    TRY_ASSIGN(const auto tree, tree_of(commit.get()));
     const auto parents = api().commit_parentcount(commit.get());
     if (parents == 0) {
-        return differs(repo, nullptr, tree->get(), paths);
+        return differs(repo, nullptr, tree.get(), paths);
     }
     for (unsigned i = 0; i < parents; ++i) {
         git_commit* raw_parent = nullptr;
@@ -54,11 +51,8 @@ model::Expected<bool> commit_touches(git_repository* repo, const git_oid& id,
             return model::fail(error_message("reading a parent of " + to_hex(id)));
         }
         const CommitPtr parent(raw_parent);
-        auto parent_tree = tree_of(parent.get());
-        if (!parent_tree) {
-            return std::unexpected(parent_tree.error());
-        }
-        auto changed = differs(repo, parent_tree->get(), tree->get(), paths);
+        TRY_ASSIGN(const auto parent_tree, tree_of(parent.get()));
+        auto changed = differs(repo, parent_tree.get(), tree.get(), paths);
         if (!changed || !*changed) {
             return changed;
         }

@@ -88,10 +88,7 @@ model::Ref unread(const std::string& name, const git_oid& target) {
 } // namespace
 
 model::Expected<model::RefSnapshot> read_refs(git_repository* repo, const RefFilter& peel) {
-    auto odb = odb_of(repo);
-    if (!odb) {
-        return std::unexpected(odb.error());
-    }
+    TRY_ASSIGN(const auto odb, odb_of(repo));
     git_reference_iterator* raw_iterator = nullptr;
     if (api().reference_iterator_new(&raw_iterator, repo) != 0) {
         return model::fail(error_message("reading refs"));
@@ -107,8 +104,7 @@ model::Expected<model::RefSnapshot> read_refs(git_repository* repo, const RefFil
         }
         const std::string name = api().reference_name(reference.get());
         const git_oid& target = *api().reference_target(reference.get());
-        refs.push_back(peel(name) ? describe(repo, odb->get(), name, target)
-                                  : unread(name, target));
+        refs.push_back(peel(name) ? describe(repo, odb.get(), name, target) : unread(name, target));
     }
     if (status != GIT_ITEROVER) {
         return model::fail(error_message("reading refs"));
@@ -120,11 +116,8 @@ model::Expected<model::RefSnapshot> read_refs(git_repository* repo, const RefFil
 
 model::Expected<model::Ref> describe_ref(git_repository* repo, const std::string& name,
                                          const git_oid& target) {
-    auto odb = odb_of(repo);
-    if (!odb) {
-        return std::unexpected(odb.error());
-    }
-    return describe(repo, odb->get(), name, target);
+    TRY_ASSIGN(const auto odb, odb_of(repo));
+    return describe(repo, odb.get(), name, target);
 }
 
 } // namespace git

@@ -59,11 +59,8 @@ model::Expected<std::vector<git_oid>> peel_all(CommitReader& reader,
     std::vector<git_oid> commits;
     commits.reserve(ids.size());
     for (const auto& id : distinct(ids)) {
-        auto commit = reader.peel_to_commit(id);
-        if (!commit) {
-            return std::unexpected(commit.error());
-        }
-        commits.push_back(*commit);
+        TRY_ASSIGN(const auto commit, reader.peel_to_commit(id));
+        commits.push_back(commit);
     }
     return commits;
 }

@@ -170,9 +170,7 @@ model::Expected<Plan> plan_uninstall(const fs::path& file) {
 
 model::Expected<void> apply(const Plan& plan) {
     for (const auto& step : plan.steps) {
-        if (auto done = apply_step(step); !done) {
-            return done;
-        }
+        TRY(apply_step(step));
     }
     return {};
 }

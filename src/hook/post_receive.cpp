@@ -41,17 +41,12 @@ void record_push(const config::Settings& settings, const HookContext& context,
 model::Expected<PushRecord> record_post_receive(const config::Settings& settings,
                                                 const HookContext& context, std::string_view input,
                                                 model::UnixSeconds now) {
-    auto parsed = derive::parse_post_receive(input);
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
-    const auto updates = derive::branch_and_tag_updates(*parsed);
+    TRY_ASSIGN(const auto parsed, derive::parse_post_receive(input));
+    const auto updates = derive::branch_and_tag_updates(parsed);
     if (updates.empty()) {
         return PushRecord{};
     }
-    if (auto checked = check_repository(context.git_dir); !checked) {
-        return std::unexpected(checked.error());
-    }
+    TRY(check_repository(context.git_dir));
     try {
         record_push(settings, context, updates, now);
     } catch (const model::Failure& e) {

@@ -14,12 +14,9 @@ model::Expected<derive::Derived> new_changes(git::Repository& repo,
                                              const pipeline::RepositorySettings& target,
                                              const std::vector<derive::PushedRef>& pushed,
                                              const std::string& remote, model::UnixSeconds now) {
-    auto refs = repo.refs();
-    if (!refs) {
-        return std::unexpected(refs.error());
-    }
+    TRY_ASSIGN(const auto refs, repo.refs());
     pipeline::RepositoryHistory history(repo);
-    return derive::pre_push(pushed, *refs, remote, history, target.policy, now);
+    return derive::pre_push(pushed, refs, remote, history, target.policy, now);
 }
 
 // Start a detached delivery when the config asks for one (hook.deliver:
@@ -38,17 +35,14 @@ void start_delivery(const config::Settings& settings, pipeline::Recorded& record
 model::Expected<pipeline::HookOutcome>
 record_pre_push(const config::Settings& settings, const std::filesystem::path& git_dir,
                 const std::string& remote, std::string_view input, model::UnixSeconds now) {
-    auto pushed = derive::parse_pre_push(input);
-    if (!pushed) {
-        return std::unexpected(pushed.error());
-    }
-    if (pushed->empty()) {
+    TRY_ASSIGN(const auto pushed, derive::parse_pre_push(input));
+    if (pushed.empty()) {
         return pipeline::HookOutcome{};
     }
     auto outcome = pipeline::record_push(
         settings, git_dir, pipeline::k_pre_push_environment,
         [&](git::Repository& repo, const pipeline::RepositorySettings& target) {
-            return new_changes(repo, target, *pushed, remote, now);
+            return new_changes(repo, target, pushed, remote, now);
         });
     if (outcome) {
         start_delivery(settings, outcome->recorded);

@@ -3,6 +3,7 @@
 #include <expected>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace model {
 
@@ -50,3 +51,35 @@ T value_or_throw(std::expected<T, std::string> result) {
 }
 
 } // namespace model
+
+// Propagation in the manner of ccache's TRY: plain statements rather than GNU
+// statement expressions, so they are ISO C++ and temporaries live as usual.
+// The enclosing function returns a model::Expected; a util error converts.
+
+// Return the error of an expected (a value, a void or a util one) when it holds one.
+#define TRY(...)                                                                                   \
+    do {                                                                                           \
+        auto&& model_try_result_ = (__VA_ARGS__);                                                  \
+        if (!model_try_result_) {                                                                  \
+            return ::std::unexpected(                                                              \
+                ::std::forward<decltype(model_try_result_)>(model_try_result_).error());           \
+        }                                                                                          \
+    } while (false)
+
+// Return the error of the expression when it holds one, else move its value into
+// `var_`, a declaration (`auto name`) or an lvalue.
+#define TRY_ASSIGN(var_, ...)                                                                      \
+    MODEL_TRY_ASSIGN_(MODEL_TRY_CONCAT_(model_try_, __LINE__), var_, __VA_ARGS__)
+
+// Paste two tokens after expanding them (for a name unique to a line).
+#define MODEL_TRY_CONCAT_(a_, b_) MODEL_TRY_CONCAT_IMPL_(a_, b_)
+// Paste two tokens as they are.
+#define MODEL_TRY_CONCAT_IMPL_(a_, b_) a_##b_
+
+// Check the result held in `result_`, then assign its value.
+#define MODEL_TRY_ASSIGN_(result_, var_, ...)                                                      \
+    auto result_ = (__VA_ARGS__);                                                                  \
+    if (!result_) {                                                                                \
+        return ::std::unexpected(::std::move(result_).error());                                    \
+    }                                                                                              \
+    var_ = *::std::move(result_)

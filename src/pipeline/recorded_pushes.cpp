@@ -49,25 +49,15 @@ model::Expected<model::RefSnapshot> refs_after(git::Repository& repo, outbox::Pu
                                                const derive::Policy& policy) {
     // Only release tags need peeling: branches are commits (the walk drops
     // one that is not) and other refs play no part.
-    auto refs = repo.refs([&policy](const std::string& name) {
+    TRY_ASSIGN(auto refs, repo.refs([&policy](const std::string& name) {
         return derive::matches_release_pattern(policy, name);
-    });
-    if (!refs) {
-        return std::unexpected(refs.error());
-    }
+    }));
     auto later = queue.later(push.git_dir, push.seq);
     std::reverse(later.begin(), later.end());
     for (const auto& next : later) {
-        auto updates = updates_of(next);
-        if (!updates) {
-            return std::unexpected(updates.error());
-        }
+        TRY_ASSIGN(const auto updates, updates_of(next));
         RepositoryHistory history(repo);
-        auto undone = derive::refs_before(std::move(*refs), *updates, history);
-        if (!undone) {
-            return std::unexpected(undone.error());
-        }
-        refs = std::move(undone);
+        TRY_ASSIGN(refs, derive::refs_before(std::move(refs), updates, history));
     }
     return refs;
 }
@@ -76,30 +66,18 @@ model::Expected<DerivedPush> derive_push(const config::Settings& settings, outbo
                                          const outbox::RecordedPush& push) {
     auto updates = updates_of(push);
     auto repo = git::Repository::open(push.git_dir);
-    if (!updates || !repo) {
-        return std::unexpected(!updates ? updates.error() : repo.error());
-    }
-    auto target = pipeline::resolve_repository(settings.file, *repo);
-    if (!target) {
-        return std::unexpected(target.error());
-    }
-    auto after = refs_after(*repo, queue, push, target->policy);
-    if (!after) {
-        return std::unexpected(after.error());
-    }
+    TRY(updates);
+    TRY(repo);
+    TRY_ASSIGN(const auto target, pipeline::resolve_repository(settings.file, *repo));
+    TRY_ASSIGN(auto after, refs_after(*repo, queue, push, target.policy));
     // Changes are timed at the push, so no author times: git's commit-graph
     // (when there is one) answers without reading commit objects.
     repo->set_walk_options({.progress = {}, .author_times = false});
     RepositoryHistory history(*repo);
-    auto before = derive::refs_before(std::move(*after), *updates, history);
-    if (!before) {
-        return std::unexpected(before.error());
-    }
-    auto derived = derive::updates(*before, *updates, history, target->policy, push.pushed_at);
-    if (!derived) {
-        return std::unexpected(derived.error());
-    }
-    return DerivedPush{target->system, std::move(*derived)};
+    TRY_ASSIGN(const auto before, derive::refs_before(std::move(after), *updates, history));
+    TRY_ASSIGN(auto derived,
+               derive::updates(before, *updates, history, target.policy, push.pushed_at));
+    return DerivedPush{target.system, std::move(derived)};
 }
 
 std::string without_prefix(const std::string& line) {

@@ -52,23 +52,12 @@ model::Expected<HookOutcome> record_push(const config::Settings& settings,
                                          const std::filesystem::path& git_dir,
                                          const std::string& environment,
                                          const DerivePush& derive_push) {
-    auto repo = git::Repository::open(git_dir);
-    if (!repo) {
-        return std::unexpected(repo.error());
-    }
-    auto target = pipeline::resolve_repository(settings.file, *repo);
-    if (!target) {
-        return std::unexpected(target.error());
-    }
-    auto derived = derive_push(*repo, *target);
-    if (!derived) {
-        return std::unexpected(derived.error());
-    }
-    auto recorded = record(settings, target->system, environment, std::move(derived->events));
-    if (!recorded) {
-        return std::unexpected(recorded.error());
-    }
-    return HookOutcome{*recorded, derived->summary.notes};
+    TRY_ASSIGN(auto repo, git::Repository::open(git_dir));
+    TRY_ASSIGN(const auto target, pipeline::resolve_repository(settings.file, repo));
+    TRY_ASSIGN(auto derived, derive_push(repo, target));
+    TRY_ASSIGN(const auto recorded,
+               record(settings, target.system, environment, std::move(derived.events)));
+    return HookOutcome{recorded, derived.summary.notes};
 }
 
 std::optional<std::string> summary_line(const Recorded& recorded,
