@@ -1,16 +1,11 @@
 #include "outbox/outbox.hpp"
 
+#include "outbox/creation.hpp"
 #include "outbox/files.hpp"
 #include "outbox/schema.hpp"
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace outbox {
 
@@ -55,36 +50,6 @@ Record read_record(const Statement& stmt) {
     return r;
 }
 
-// Create the outbox file with owner-only permissions before SQLite opens it,
-// so no other user ever reads queued events.
-model::Expected<void> prepare_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    const auto folder = path.parent_path();
-    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
-        if (ec) {
-            return model::fail("creating outbox folder '" + folder.string() + "': " + ec.message());
-        }
-        ::chmod(folder.c_str(), 0700);
-    }
-    // Never open and close an existing outbox here: closing any descriptor of
-    // a file drops every POSIX lock this process holds on it, including the
-    // ones SQLite's other connections rely on (the daemon has two), and then
-    // another process may think it is the last user and delete the WAL.
-    if (std::filesystem::exists(path, ec)) {
-        if (std::filesystem::is_directory(path, ec)) {
-            return model::fail("opening outbox '" + path.string() + "': " + std::strerror(EISDIR));
-        }
-        return {};
-    }
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return model::fail("opening outbox '" + path.string() + "': " + std::strerror(errno));
-    }
-    ::close(fd);
-    return {};
-}
-
 } // namespace
 
 std::string_view state_name(State state) {
@@ -123,7 +88,7 @@ void Outbox::trim_wal() noexcept {
 }
 
 model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
-    if (auto prepared = prepare_file(path); !prepared) {
+    if (auto prepared = prepare_outbox_file(path); !prepared) {
         return std::unexpected(prepared.error());
     }
     try {

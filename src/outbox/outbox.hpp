@@ -67,7 +67,8 @@ public:
     // (defined in outbox.cpp).
     class Rows;
 
-    // Open or create the outbox, creating its folder (0700) and file (0600).
+    // Open or create the outbox, creating its folder (0700) and file (0600);
+    // see creation.hpp for what it moves aside or removes beside the file.
     static model::Expected<Outbox> open(const std::filesystem::path& path);
     // Open a new outbox file no other process can see yet (a first load's
     // temporary file, see first_load.hpp): no journal on disk, no fsync.
