@@ -82,7 +82,10 @@ void print_json_line(const outbox::Record& r) {
     if (!r.response.empty()) {
         line["response"] = r.response;
     }
-    std::cout << line.dump() << "\n";
+    // Stored text need not be UTF-8 (an API's answer, cut at 300 bytes or
+    // not, an identifier): each invalid byte is printed as U+FFFD.
+    std::cout << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
 }
 
 void print_text_line(const outbox::Record& r) {
