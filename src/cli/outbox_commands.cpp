@@ -112,9 +112,9 @@ int list_events(const std::vector<std::string>& args) {
                                       : outbox::State::rejected;
     }
     auto box = pipeline::open_outbox(load_settings(overrides));
-    for (const auto& record : box.list(state)) {
+    box.each(state, [json](const outbox::Record& record) {
         json ? print_json_line(record) : print_text_line(record);
-    }
+    });
     return k_exit_ok;
 }
 
@@ -200,10 +200,10 @@ int run_outbox(const std::vector<std::string>& args) {
         std::cout << "failed push to '" << push.git_dir << "' at "
                   << model::format_rfc3339(push.pushed_at) << ": " << push.last_error << "\n";
     }
-    for (const auto& r : box.list(outbox::State::rejected)) {
+    box.each(outbox::State::rejected, [](const outbox::Record& r) {
         std::cout << "rejected " << r.type << " '" << r.id << "' (system '" << r.system
                   << "'): " << r.last_error << "\n";
-    }
+    });
     return k_exit_ok;
 }
 

@@ -20,6 +20,9 @@ constexpr std::chrono::milliseconds k_busy_timeout{30000};
 // rebuilds the WAL's index when it opens the outbox, reading the whole WAL.
 constexpr std::uintmax_t k_wal_trim_size = 1024 * 1024;
 
+// How many events each() reads at a time.
+constexpr std::size_t k_page_size = 512;
+
 constexpr const char* k_record_columns =
     "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
     "last_error, response";
@@ -262,18 +265,37 @@ Counts Outbox::counts(model::UnixSeconds now) {
     return counts;
 }
 
+void Outbox::each(std::optional<State> state, const std::function<void(const Record&)>& visit) {
+    auto page = m_db.prepare(std::string("SELECT ") + k_record_columns +
+                             " FROM events WHERE seq > ?2 AND (?1 IS NULL OR state = ?1) "
+                             "ORDER BY seq LIMIT ?3");
+    std::int64_t last = 0;
+    for (bool full = true; full;) {
+        // Each page reads afresh from where the last ended: no read lasts as
+        // long as the caller's output, which may wait on a pager.
+        std::vector<Record> records;
+        records.reserve(k_page_size);
+        if (state) {
+            page.bind(1, state_name(*state));
+        } else {
+            page.bind(1, std::nullopt);
+        }
+        page.bind(2, last).bind(3, static_cast<std::int64_t>(k_page_size));
+        while (page.step()) {
+            records.push_back(read_record(page));
+        }
+        page.reset();
+        for (const auto& record : records) {
+            visit(record);
+        }
+        full = records.size() == k_page_size;
+        last = records.empty() ? last : records.back().seq;
+    }
+}
+
 std::vector<Record> Outbox::list(std::optional<State> state) {
-    auto stmt = m_db.prepare(std::string("SELECT ") + k_record_columns +
-                             " FROM events WHERE ?1 IS NULL OR state = ?1 ORDER BY seq");
-    if (state) {
-        stmt.bind(1, state_name(*state));
-    } else {
-        stmt.bind(1, std::nullopt);
-    }
     std::vector<Record> records;
-    while (stmt.step()) {
-        records.push_back(read_record(stmt));
-    }
+    each(state, [&records](const Record& record) { records.push_back(record); });
     return records;
 }
 

@@ -128,6 +128,9 @@ public:
     Counts counts(model::UnixSeconds now);
     // Return every event, or those in one state, oldest first.
     std::vector<Record> list(std::optional<State> state = std::nullopt);
+    // Call `visit` with every event, or those in one state, oldest first,
+    // holding a few hundred in memory at a time however many there are.
+    void each(std::optional<State> state, const std::function<void(const Record&)>& visit);
 
     // Read or write a note such as the last delivery problem ("" when unset).
     std::string note(std::string_view key);
