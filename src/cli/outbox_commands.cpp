@@ -83,7 +83,10 @@ void print_json_line(const outbox::Record& r) {
     if (!r.response.empty()) {
         line["response"] = r.response;
     }
-    std::cout << line.dump() << "\n";
+    // Stored text need not be UTF-8 (an API's answer, cut at 300 bytes or
+    // not, an identifier): each invalid byte is printed as U+FFFD.
+    std::cout << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
 }
 
 void print_text_line(const outbox::Record& r) {
@@ -110,9 +113,9 @@ int list_events(const std::vector<std::string>& args) {
                                       : outbox::State::rejected;
     }
     auto box = pipeline::open_outbox(load_settings(overrides));
-    for (const auto& record : box.list(state)) {
+    box.each(state, [json](const outbox::Record& record) {
         json ? print_json_line(record) : print_text_line(record);
-    }
+    });
     return k_exit_ok;
 }
 
@@ -198,10 +201,10 @@ int run_outbox(const std::vector<std::string>& args) {
         std::cout << "failed push to '" << push.git_dir << "' at "
                   << model::format_rfc3339(push.pushed_at) << ": " << push.last_error << "\n";
     }
-    for (const auto& r : box.list(outbox::State::rejected)) {
+    box.each(outbox::State::rejected, [](const outbox::Record& r) {
         std::cout << "rejected " << r.type << " '" << r.id << "' (system '" << r.system
                   << "'): " << r.last_error << "\n";
-    }
+    });
     return k_exit_ok;
 }
 

@@ -111,7 +111,9 @@ void print_json(const Report& report) {
           {"parked", c.rejected}}},
         {"last_delivery_error", report.delivery_problem},
     };
-    std::cout << json.dump(2) << "\n";
+    // The last error may quote an answer cut inside a character, a path may
+    // be any bytes: each invalid byte is printed as U+FFFD.
+    std::cout << json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
 }
 
 } // namespace

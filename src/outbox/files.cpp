@@ -7,6 +7,8 @@ namespace outbox {
 
 namespace {
 
+constexpr const char* k_temporary_infix = ".new-";
+
 std::filesystem::path beside(const std::filesystem::path& outbox, std::string_view suffix) {
     return outbox.string() + std::string(suffix);
 }
@@ -35,6 +37,33 @@ std::filesystem::path wal_path(const std::filesystem::path& outbox) {
 
 std::filesystem::path shm_path(const std::filesystem::path& outbox) {
     return beside(outbox, "-shm");
+}
+
+std::filesystem::path journal_path(const std::filesystem::path& outbox) {
+    return beside(outbox, "-journal");
+}
+
+std::filesystem::path create_lock_path(const std::filesystem::path& outbox) {
+    return beside(outbox, ".create.lock");
+}
+
+std::filesystem::path temporary_template(const std::filesystem::path& outbox) {
+    return beside(outbox, std::string(k_temporary_infix) + "XXXXXX");
+}
+
+bool is_temporary(const std::filesystem::path& outbox, const std::filesystem::path& file) {
+    const auto name = file.filename().string();
+    const auto prefix = outbox.filename().string() + k_temporary_infix;
+    // SQLite names a temporary's WAL and journals `<temporary>-wal` and so on;
+    // mkstemp's suffixes, and the pids of earlier versions, have no dash.
+    return name.size() > prefix.size() && name.starts_with(prefix) &&
+           name.find('-', prefix.size()) == std::string::npos;
+}
+
+std::filesystem::path orphan_path(const std::filesystem::path& file, std::int64_t time,
+                                  int attempt) {
+    const auto suffix = attempt == 0 ? std::string() : "-" + std::to_string(attempt);
+    return beside(file, ".orphan-" + std::to_string(time) + suffix);
 }
 
 } // namespace outbox

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 
 // The files that live beside an outbox, all named from its path here, so that
@@ -25,5 +26,25 @@ std::filesystem::path wal_path(const std::filesystem::path& outbox);
 
 // Return SQLite's shared-memory index of the outbox: `<outbox>-shm`.
 std::filesystem::path shm_path(const std::filesystem::path& outbox);
+
+// Return SQLite's rollback journal of the outbox: `<outbox>-journal`.
+std::filesystem::path journal_path(const std::filesystem::path& outbox);
+
+// Return the lock a process holds while it creates the outbox file:
+// `<outbox>.create.lock`.
+std::filesystem::path create_lock_path(const std::filesystem::path& outbox);
+
+// Return the mkstemp(3) template of a first load's temporary outbox:
+// `<outbox>.new-XXXXXX`.
+std::filesystem::path temporary_template(const std::filesystem::path& outbox);
+
+// Return whether the name of `file` is that of a first load's temporary of
+// `outbox` (`<outbox>.new-*`), the temporary's WAL and journals excluded.
+bool is_temporary(const std::filesystem::path& outbox, const std::filesystem::path& file);
+
+// Return where a WAL, index or journal whose outbox is gone is moved aside:
+// `<file>.orphan-<time>`, then `-<attempt>` when that name is taken.
+std::filesystem::path orphan_path(const std::filesystem::path& file, std::int64_t time,
+                                  int attempt);
 
 } // namespace outbox

@@ -1,10 +1,11 @@
 #include "outbox/first_load.hpp"
 
+#include "outbox/creation.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace outbox {
@@ -14,24 +15,6 @@ namespace {
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& path) {
     throw model::Failure(what + " '" + path.string() + "': " + std::strerror(errno));
 }
-
-// A file removed when it goes out of scope, unless kept.
-class TemporaryFile {
-public:
-    explicit TemporaryFile(std::filesystem::path path) : m_path(std::move(path)) {}
-    ~TemporaryFile() {
-        if (!m_path.empty()) {
-            ::unlink(m_path.c_str());
-        }
-    }
-    TemporaryFile(const TemporaryFile&) = delete;
-    TemporaryFile& operator=(const TemporaryFile&) = delete;
-
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
 
 void sync_path(const std::filesystem::path& path, int flags) {
     const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
@@ -46,21 +29,17 @@ void sync_path(const std::filesystem::path& path, int flags) {
     ::close(fd);
 }
 
-// Create the folder (0700) and an empty, owner-only file that no one else has.
-std::filesystem::path create_temporary(const std::filesystem::path& path) {
-    const auto folder = path.parent_path();
-    std::error_code ec;
-    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
-        ::chmod(folder.c_str(), 0700);
+// Link the built file into place, which link() never replaces: false when
+// an outbox is there already.
+model::Expected<bool> link_into_place(const std::filesystem::path& built,
+                                      const std::filesystem::path& path) {
+    if (::link(built.c_str(), path.c_str()) == 0) {
+        return true;
     }
-    const std::filesystem::path temporary = path.string() + ".new-" + std::to_string(::getpid());
-    const int fd = ::open(temporary.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        fail("creating outbox", temporary);
+    if (errno == EEXIST) {
+        return false;
     }
-    ::close(fd);
-    return temporary;
+    return model::fail("creating outbox '" + path.string() + "': " + std::strerror(errno));
 }
 
 } // namespace
@@ -74,7 +53,8 @@ std::optional<EnqueueResult> create_with_events(const std::filesystem::path& pat
     if (std::filesystem::exists(path, ec) || ec) {
         return std::nullopt;
     }
-    TemporaryFile temporary(create_temporary(path));
+    remove_dead_temporaries(path);
+    const auto temporary = model::value_or_throw(TemporaryFile::create(path));
     EnqueueResult result;
     {
         auto box = Outbox::open_unpublished(temporary.path());
@@ -86,12 +66,10 @@ std::optional<EnqueueResult> create_with_events(const std::filesystem::path& pat
         box.m_db.exec("PRAGMA journal_mode = WAL");
     }
     sync_path(temporary.path(), O_RDONLY);
-    // link() never replaces: an outbox another process made meanwhile wins.
-    if (::link(temporary.path().c_str(), path.c_str()) != 0) {
-        if (errno == EEXIST) {
-            return std::nullopt;
-        }
-        fail("creating outbox", path);
+    // An outbox another process made meanwhile wins.
+    const auto linked = create_once(path, [&] { return link_into_place(temporary.path(), path); });
+    if (!model::value_or_throw(linked)) {
+        return std::nullopt;
     }
     sync_path(path.parent_path().empty() ? "." : path.parent_path(), O_RDONLY | O_DIRECTORY);
     return result;

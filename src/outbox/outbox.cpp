@@ -1,16 +1,11 @@
 #include "outbox/outbox.hpp"
 
+#include "outbox/creation.hpp"
 #include "outbox/files.hpp"
 #include "outbox/schema.hpp"
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace outbox {
 
@@ -24,6 +19,9 @@ constexpr std::chrono::milliseconds k_busy_timeout{30000};
 // The WAL size past which the closing process empties it: each process
 // rebuilds the WAL's index when it opens the outbox, reading the whole WAL.
 constexpr std::uintmax_t k_wal_trim_size = 1024 * 1024;
+
+// How many events each() reads at a time.
+constexpr std::size_t k_page_size = 512;
 
 constexpr const char* k_record_columns =
     "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
@@ -53,36 +51,6 @@ Record read_record(const Statement& stmt) {
     r.last_error = stmt.text(10);
     r.response = stmt.text(11);
     return r;
-}
-
-// Create the outbox file with owner-only permissions before SQLite opens it,
-// so no other user ever reads queued events.
-model::Expected<void> prepare_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    const auto folder = path.parent_path();
-    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
-        if (ec) {
-            return model::fail("creating outbox folder '" + folder.string() + "': " + ec.message());
-        }
-        ::chmod(folder.c_str(), 0700);
-    }
-    // Never open and close an existing outbox here: closing any descriptor of
-    // a file drops every POSIX lock this process holds on it, including the
-    // ones SQLite's other connections rely on (the daemon has two), and then
-    // another process may think it is the last user and delete the WAL.
-    if (std::filesystem::exists(path, ec)) {
-        if (std::filesystem::is_directory(path, ec)) {
-            return model::fail("opening outbox '" + path.string() + "': " + std::strerror(EISDIR));
-        }
-        return {};
-    }
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return model::fail("opening outbox '" + path.string() + "': " + std::strerror(errno));
-    }
-    ::close(fd);
-    return {};
 }
 
 } // namespace
@@ -123,7 +91,7 @@ void Outbox::trim_wal() noexcept {
 }
 
 model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
-    if (auto prepared = prepare_file(path); !prepared) {
+    if (auto prepared = prepare_outbox_file(path); !prepared) {
         return std::unexpected(prepared.error());
     }
     try {
@@ -306,18 +274,37 @@ Counts Outbox::counts(model::UnixSeconds now) {
     return counts;
 }
 
+void Outbox::each(std::optional<State> state, const std::function<void(const Record&)>& visit) {
+    auto page = m_db.prepare(std::string("SELECT ") + k_record_columns +
+                             " FROM events WHERE seq > ?2 AND (?1 IS NULL OR state = ?1) "
+                             "ORDER BY seq LIMIT ?3");
+    std::int64_t last = 0;
+    for (bool full = true; full;) {
+        // Each page reads afresh from where the last ended: no read lasts as
+        // long as the caller's output, which may wait on a pager.
+        std::vector<Record> records;
+        records.reserve(k_page_size);
+        if (state) {
+            page.bind(1, state_name(*state));
+        } else {
+            page.bind(1, std::nullopt);
+        }
+        page.bind(2, last).bind(3, static_cast<std::int64_t>(k_page_size));
+        while (page.step()) {
+            records.push_back(read_record(page));
+        }
+        page.reset();
+        for (const auto& record : records) {
+            visit(record);
+        }
+        full = records.size() == k_page_size;
+        last = records.empty() ? last : records.back().seq;
+    }
+}
+
 std::vector<Record> Outbox::list(std::optional<State> state) {
-    auto stmt = m_db.prepare(std::string("SELECT ") + k_record_columns +
-                             " FROM events WHERE ?1 IS NULL OR state = ?1 ORDER BY seq");
-    if (state) {
-        stmt.bind(1, state_name(*state));
-    } else {
-        stmt.bind(1, std::nullopt);
-    }
     std::vector<Record> records;
-    while (stmt.step()) {
-        records.push_back(read_record(stmt));
-    }
+    each(state, [&records](const Record& record) { records.push_back(record); });
     return records;
 }
 

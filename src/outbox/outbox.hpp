@@ -67,7 +67,8 @@ public:
     // (defined in outbox.cpp).
     class Rows;
 
-    // Open or create the outbox, creating its folder (0700) and file (0600).
+    // Open or create the outbox, creating its folder (0700) and file (0600);
+    // see creation.hpp for what it moves aside or removes beside the file.
     static model::Expected<Outbox> open(const std::filesystem::path& path);
     // Open a new outbox file no other process can see yet (a first load's
     // temporary file, see first_load.hpp): no journal on disk, no fsync.
@@ -127,6 +128,9 @@ public:
     Counts counts(model::UnixSeconds now);
     // Return every event, or those in one state, oldest first.
     std::vector<Record> list(std::optional<State> state = std::nullopt);
+    // Call `visit` with every event, or those in one state, oldest first,
+    // holding a few hundred in memory at a time however many there are.
+    void each(std::optional<State> state, const std::function<void(const Record&)>& visit);
 
     // Read or write a note such as the last delivery problem ("" when unset).
     std::string note(std::string_view key);

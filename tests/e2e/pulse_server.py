@@ -6,7 +6,7 @@ from a script of behaviours, then with its default (200). Behaviours:
 
   {"status": 500}                         answer with this status
   {"status": 429, "retry_after": "2"}     ... and a Retry-After header
-  {"status": 400, "body": "bad event"}    ... and this body
+  {"status": 400, "body": "bad event"}    ... and this body (bytes are sent as they are)
   {"action": "close"}                     read the request, close without answering
   {"action": "hang", "seconds": 30}       read the request, answer nothing for N s
 
@@ -111,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "location" in behaviour:
             headers["Location"] = behaviour["location"]
         answer = behaviour.get("body", '{"ok":true}' if status < 300 else '{"error":"test"}')
-        self._answer(status, answer.encode(), headers)
+        self._answer(status, answer if isinstance(answer, bytes) else answer.encode(), headers)
 
 
 class _Server(ThreadingHTTPServer):

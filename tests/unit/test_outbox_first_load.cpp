@@ -1,3 +1,4 @@
+#include "outbox/files.hpp"
 #include "outbox/first_load.hpp"
 #include "temp_dir.hpp"
 
@@ -38,7 +39,9 @@ TEST_SUITE("outbox::create_with_events") {
         struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK((st.st_mode & 0777) == 0600);
-        CHECK(files_in(s.path() / "state") == 1); // no temporary file left
+        // No temporary file left: the outbox and the lock of its creation.
+        CHECK(files_in(s.path() / "state") == 2);
+        CHECK(std::filesystem::exists(outbox::create_lock_path(path)));
         auto box = outbox::Outbox::open(path).value();
         {
             outbox::Database db(path);

@@ -1,6 +1,7 @@
 #include "outbox/outbox.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -174,6 +175,28 @@ TEST_SUITE("outbox::Outbox") {
         REQUIRE(parked.size() == 1);
         CHECK(parked[0].last_status == 400);
         CHECK(parked[0].response == R"({"error":"bad"})");
+    }
+
+    TEST_CASE("each visits every event, or one state's, in order across its pages") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        box.enqueue(many_changes(1300));
+        for (std::int64_t seq = 7; seq <= 1300; seq += 100) {
+            box.mark_rejected(seq, 400, "bad", "");
+        }
+        std::vector<std::int64_t> all;
+        box.each(std::nullopt, [&all](const outbox::Record& r) { all.push_back(r.seq); });
+        REQUIRE(all.size() == 1300);
+        CHECK(std::is_sorted(all.begin(), all.end()));
+        CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+        std::vector<std::string> rejected;
+        box.each(outbox::State::rejected,
+                 [&rejected](const outbox::Record& r) { rejected.push_back(r.id); });
+        REQUIRE(rejected.size() == 13);
+        CHECK(rejected.front() == "c6");
+        CHECK(rejected.back() == "c1206");
+        CHECK(box.list(outbox::State::rejected).size() == 13);
+        CHECK(box.list().back().id == "c1299");
     }
 
     TEST_CASE("notes are kept and overwritten") {
