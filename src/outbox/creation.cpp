@@ -87,12 +87,9 @@ model::Expected<void> move_orphans(const std::filesystem::path& outbox) {
         if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec))) {
             continue;
         }
-        auto moved = move_aside(file, now);
-        if (!moved) {
-            return std::unexpected(moved.error());
-        }
+        TRY_ASSIGN(const auto moved, move_aside(file, now));
         std::cerr << "pulse-agent: warning: '" << file.string() << "' was left without its outbox; "
-                  << "moved it to '" << moved->string()
+                  << "moved it to '" << moved.string()
                   << "' rather than replay it into the new outbox\n";
     }
     return {};
@@ -153,9 +150,7 @@ model::Expected<bool> create_once(const std::filesystem::path& path,
     if (ec) {
         return model::fail("opening outbox '" + path.string() + "': " + ec.message());
     }
-    if (auto moved = move_orphans(path); !moved) {
-        return std::unexpected(moved.error());
-    }
+    TRY(move_orphans(path));
     return place();
 }
 
@@ -172,9 +167,7 @@ model::Expected<void> prepare_outbox_file(const std::filesystem::path& path) {
         return model::fail("opening outbox '" + path.string() + "': " + std::strerror(EISDIR));
     }
     if (!std::filesystem::exists(path, ec)) {
-        if (auto created = create_once(path, [&] { return create_empty(path); }); !created) {
-            return std::unexpected(created.error());
-        }
+        TRY(create_once(path, [&] { return create_empty(path); }));
     }
     remove_dead_temporaries(path);
     return {};
@@ -192,9 +185,7 @@ void remove_dead_temporaries(const std::filesystem::path& outbox) {
 }
 
 model::Expected<TemporaryFile> TemporaryFile::create(const std::filesystem::path& outbox) {
-    if (auto folder = make_folder(outbox); !folder) {
-        return std::unexpected(folder.error());
-    }
+    TRY(make_folder(outbox));
     for (int attempt = 0; attempt < k_temporary_attempts; ++attempt) {
         std::string name = temporary_template(outbox).string();
         const int fd = ::mkostemp(name.data(), O_CLOEXEC);

@@ -91,9 +91,7 @@ void Outbox::trim_wal() noexcept {
 }
 
 model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
-    if (auto prepared = prepare_outbox_file(path); !prepared) {
-        return std::unexpected(prepared.error());
-    }
+    TRY(prepare_outbox_file(path));
     try {
         Outbox outbox(path, Database(path));
         outbox.migrate();

@@ -26,30 +26,17 @@ model::Expected<derive::Derived> walk(git::Repository& repo, const model::RefSna
 model::Expected<BackfilledRepository> derive_history(const config::Config& file,
                                                      const BackfillRequest& request,
                                                      const BackfillProgress& progress) {
-    auto repo = git::Repository::open(request.path);
-    if (!repo) {
-        return std::unexpected(repo.error());
-    }
-    auto resolved = resolve_repository(file, *repo, request.overrides);
-    if (!resolved) {
-        return std::unexpected(resolved.error());
-    }
+    TRY_ASSIGN(auto repo, git::Repository::open(request.path));
+    TRY_ASSIGN(auto resolved, resolve_repository(file, repo, request.overrides));
     progress.phase("reading refs", std::nullopt);
     progress.update(0);
-    const auto refs = repo->refs();
-    if (!refs) {
-        return std::unexpected(refs.error());
-    }
-    auto derived = walk(*repo, *refs, resolved->policy, request.options, progress);
-    if (!derived) {
-        return std::unexpected(derived.error());
-    }
+    TRY_ASSIGN(const auto refs, repo.refs());
+    TRY_ASSIGN(auto derived, walk(repo, refs, resolved.policy, request.options, progress));
     progress.phase("deriving events", std::nullopt);
-    if (auto boundary = repo->shallow_boundary()) {
-        derived->summary.notes.insert(derived->summary.notes.begin(), *boundary);
+    if (auto boundary = repo.shallow_boundary()) {
+        derived.summary.notes.insert(derived.summary.notes.begin(), *boundary);
     }
-    return BackfilledRepository{request.path, resolved->system, std::move(*derived),
-                                std::move(*repo)};
+    return BackfilledRepository{request.path, resolved.system, std::move(derived), std::move(repo)};
 }
 
 std::future<void> drop_history(BackfilledRepository& backfilled) {

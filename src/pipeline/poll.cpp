@@ -44,18 +44,11 @@ model::Expected<PollRecord> record_poll(outbox::Outbox& box, git::Repository& re
             return record;
         }
     }
-    auto resolved = settings();
-    if (!resolved) {
-        return std::unexpected(resolved.error());
-    }
-    record.system = resolved->system;
-    auto derived = poll.before != nullptr
-                       ? derive_updates(box, repo, poll, record, resolved->policy)
-                       : derive_first_sight(repo, poll, resolved->policy);
-    if (!derived) {
-        return std::unexpected(derived.error());
-    }
-    record.derived = std::move(*derived);
+    TRY_ASSIGN(const auto resolved, settings());
+    record.system = resolved.system;
+    TRY_ASSIGN(record.derived, poll.before != nullptr
+                                   ? derive_updates(box, repo, poll, record, resolved.policy)
+                                   : derive_first_sight(repo, poll, resolved.policy));
     // The log names the events, so they are copied rather than moved.
     auto events = record.derived.events;
     const auto envelopes = addressed(record.system, k_daemon_environment, std::move(events));
