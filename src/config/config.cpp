@@ -28,6 +28,10 @@ public:
             error_at(node, what + " must be a mapping");
         }
         for (const auto& item : node) {
+            // A YAML key may itself be a list or a mapping, which as<> throws on.
+            if (!item.first.IsScalar()) {
+                error_at(item.first, "a key in " + what + " must be a name");
+            }
             const auto key = item.first.as<std::string>();
             if (!keys.contains(key)) {
                 error_at(item.first, "unknown key '" + key + "' in " + what);
