@@ -29,7 +29,14 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+// Longer than any RFC 3339 time with nanoseconds; libstdc++'s regex recurses
+// once per fraction digit, so a long one would overflow the stack.
+constexpr std::size_t k_max_calendar = 64;
+
 Expected<UnixSeconds> parse_calendar(std::string_view text) {
+    if (text.size() > k_max_calendar) {
+        return fail("expected Unix seconds, YYYY-MM-DD or an RFC 3339 time");
+    }
     static const std::regex pattern(
         R"(^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|z|[+-]\d{2}:\d{2})?)?$)");
     std::match_results<std::string_view::const_iterator> m;

@@ -78,6 +78,12 @@ repositories:
               "c.yaml:3:3: unknown key 'totl' in timeouts");
     }
 
+    TEST_CASE("a key that is a list or a mapping is an error, not an exception") {
+        CHECK(error_of("[a]: 1\n") == "c.yaml:1:1: a key in the config file must be a plain name");
+        CHECK(error_of("timeouts:\n  ? {connect: 1}\n  : 2\n") ==
+              "c.yaml:2:5: a key in timeouts must be a plain name");
+    }
+
     TEST_CASE("a wrong type names file, line and column") {
         CHECK(error_of("timeouts:\n  total: soon\n") ==
               "c.yaml:2:10: 'total' must be a whole number of seconds, not 'soon'");

@@ -27,6 +27,13 @@ TEST_SUITE("model::time") {
         REQUIRE_FALSE(no_zone.has_value());
         CHECK(no_zone.error().message.find("zone") != std::string::npos);
     }
+
+    TEST_CASE("refuses a long fraction instead of overflowing the stack (found by fuzz_time)") {
+        const std::string nanoseconds = "2020-10-16T11:40:32.123456789+01:00";
+        CHECK(model::parse_time(nanoseconds).value() == 1602844832);
+        CHECK_FALSE(
+            model::parse_time("2020-10-16T11:40:32." + std::string(100000, '1') + "Z").has_value());
+    }
 }
 
 TEST_SUITE("model::time formatting") {
