@@ -161,8 +161,12 @@ void DeliveryLoop::set_problem(const std::string& problem) {
     }
     if (problem.empty()) {
         spdlog::info("delivery works again");
-    } else {
+    } else if (previous.empty()) {
         spdlog::warn("delivery: {}", problem);
+    } else {
+        // Still the same outage: curl's wording varies from try to try
+        // ("after 0 ms", "after 1 ms"), and one warning per outage is enough.
+        spdlog::info("delivery still failing: {}", problem);
     }
 }
 
