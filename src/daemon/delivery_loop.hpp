@@ -59,7 +59,8 @@ private:
     Clock::duration round(Session& session, std::chrono::milliseconds lock_wait);
     // Log what a round delivered or parked.
     void log_round(const pipeline::Report& report);
-    // Remember the delivery problem, logging it when it changes or clears.
+    // Remember the delivery problem: a warning when an outage starts, an info
+    // line when its wording changes or it clears.
     void set_problem(const std::string& problem);
 
     std::filesystem::path m_outbox_path;
