@@ -3,6 +3,7 @@
 #include "outbox/files.hpp"
 #include "util/file_lock.hpp"
 
+#include <regex>
 #include <spdlog/spdlog.h>
 
 namespace pulse_daemon {
@@ -18,12 +19,14 @@ constexpr auto k_refused_pause = 30s;
 // How often to look again when there is no API key (a reload wakes us).
 constexpr auto k_no_key_pause = 60s;
 
-// Return a problem without its changing "retrying in Ns" tail, to log it once.
-std::string problem_kind(const std::string& problem) {
-    return problem.substr(0, problem.find("; retrying in"));
-}
-
 } // namespace
+
+std::string problem_kind(const std::string& problem) {
+    // "Failed to connect to host port 443 after 21 ms", "Operation timed out
+    // after 5001 milliseconds with 0 bytes received".
+    static const std::regex elapsed(" after [0-9]+ (ms|milliseconds)");
+    return std::regex_replace(problem.substr(0, problem.find("; retrying in")), elapsed, "");
+}
 
 DeliveryLoop::DeliveryLoop(std::filesystem::path outbox_path, pipeline::CourierOptions options,
                            const std::atomic<bool>& stop)

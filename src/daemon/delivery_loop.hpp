@@ -13,6 +13,10 @@
 
 namespace pulse_daemon {
 
+// Return a delivery problem without what changes from one attempt to the next
+// (the "retrying in Ns" tail, curl's elapsed time), so one outage logs once.
+std::string problem_kind(const std::string& problem);
+
 // Delivers the outbox on a thread of its own, with its own connection to the
 // state file, so that a slow or absent API never holds up polling. Each round
 // takes the outbox's delivery lock, so a hook's delivery and ours never send

@@ -51,6 +51,10 @@ def env(workdir):
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     base.update(GIT_IDENTITY)
+    # A sanitizer build's options (and report folder) reach every process.
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if name in os.environ:
+            base[name] = os.environ[name]
     return base
 
 
