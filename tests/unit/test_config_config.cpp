@@ -111,7 +111,19 @@ repositories:
 
     TEST_CASE("a second YAML document is an error, not ignored") {
         CHECK(error_of("system: a\n---\nsystem: b\n") ==
-              "c.yaml:3:1: a config file holds one YAML document");
+              "c.yaml:2:1: a config file holds one YAML document");
+        CHECK(error_of("# comment\n---\nsystem: a\n--- \nsystem: b\n") ==
+              "c.yaml:4:1: a config file holds one YAML document");
+        // A leading marker, and "---" inside a value, start no second document.
+        const auto one = config::parse_config("---\nsystem: a---b\n", "c.yaml");
+        REQUIRE(one.has_value());
+        CHECK(one->system == "a---b");
+    }
+
+    TEST_CASE("input on which yaml-cpp's LoadAll loops for ever is read at once") {
+        // Found by the config fuzz target (fuzz/corpus/config/loadall-loop):
+        // it returns, with a value or an error, and throws nothing.
+        CHECK_NOTHROW(config::parse_config(", {path: x, strategy: nightly}]\n", "c.yaml"));
     }
 
     TEST_CASE("an unterminated quote is an error, not the rest of the file") {
