@@ -163,13 +163,17 @@ public:
             return config;
         }
         expect_map(root, "the config file",
-                   {"api_key", "api_key_file", "base_url", "outbox", "system", "timeouts", "retry",
-                    "hook", "watch", "repositories"});
+                   {"api_key", "api_key_file", "base_url", "outbox", "system", "spool",
+                    "trusted_owners", "timeouts", "retry", "hook", "watch", "repositories"});
         read(root, "api_key", config.api_key);
         read(root, "api_key_file", config.api_key_file);
         read(root, "base_url", config.base_url);
         read(root, "outbox", config.outbox);
         read(root, "system", config.system);
+        read(root, "spool", config.spool);
+        if (const auto node = root["trusted_owners"]) {
+            config.trusted_owners = read_strings(node, "trusted_owners");
+        }
         if (const auto node = root["timeouts"]) {
             expect_map(node, "timeouts", {"connect", "total", "low_speed"});
             read_seconds(node, "connect", config.timeouts.connect);
@@ -188,8 +192,9 @@ public:
             expect_map(node, "hook", {"quiet", "deliver"});
             read(node, "quiet", config.hook.quiet, "true or false");
             read(node, "deliver", config.hook.deliver, "a string");
-            if (config.hook.deliver != "background" && config.hook.deliver != "none") {
-                error_at(node["deliver"], "'deliver' must be background or none");
+            if (config.hook.deliver != "background" && config.hook.deliver != "none" &&
+                config.hook.deliver != "service") {
+                error_at(node["deliver"], "'deliver' must be background, none or service");
             }
         }
         if (const auto node = root["watch"]) {

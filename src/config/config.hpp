@@ -25,7 +25,9 @@ struct Repository {
 // Behaviour of the git hooks.
 struct Hook {
     bool quiet = false;
-    // "background": start a detached delivery after queueing; "none": leave it to the daemon.
+    // "background": start a detached process that takes the push from the
+    // spool, derives and delivers it; "none": the same without delivering;
+    // "service": start nothing, the service (`watch`) picks the push up.
     std::string deliver = "background";
 };
 
@@ -45,6 +47,10 @@ struct Config {
     std::optional<std::string> base_url;
     std::optional<std::string> outbox;
     std::optional<std::string> system;
+    // The folder hooks drop recorded pushes into (default: `spool` beside the outbox).
+    std::optional<std::string> spool;
+    // Users whose repositories are read although another user owns them.
+    std::vector<std::string> trusted_owners;
     model::NetworkLimits timeouts;
     model::RetryPolicy retry;
     Hook hook;

@@ -103,6 +103,9 @@ model::Expected<Settings> resolve_settings(const Overrides& overrides, const Get
     auto outbox =
         first_of({overrides.outbox, from_env(getenv, "PULSE_OUTBOX"), settings.file.outbox});
     settings.outbox = outbox ? std::filesystem::path(*outbox) : default_outbox_path(getenv);
+    auto spool = first_of({overrides.spool, from_env(getenv, "PULSE_SPOOL"), settings.file.spool});
+    settings.spool =
+        spool ? std::filesystem::path(*spool) : settings.outbox.parent_path() / "spool";
     settings.system =
         first_of({overrides.system, from_env(getenv, "PULSE_SYSTEM"), settings.file.system})
             .value_or("");

@@ -16,6 +16,7 @@ struct Overrides {
     std::optional<std::string> api_key_file;
     std::optional<std::string> base_url;
     std::optional<std::string> outbox;
+    std::optional<std::string> spool;
     std::optional<std::string> system;
 };
 
@@ -31,6 +32,8 @@ struct Settings {
     std::optional<std::string> api_key;
     std::string base_url;
     std::filesystem::path outbox;
+    // Where hooks drop pushes and whoever owns the outbox picks them up.
+    std::filesystem::path spool;
     std::string system;
 };
 
