@@ -5,6 +5,9 @@
 #include "outbox/outbox.hpp"
 #include "outbox/push_queue.hpp"
 #include "pipeline/recorder.hpp"
+#include "pipeline/spool_intake.hpp"
+#include "spool/record.hpp"
+#include "spool/spool.hpp"
 
 #include <filesystem>
 
@@ -24,16 +27,50 @@ model::Expected<void> check_repository(const std::filesystem::path& git_dir) {
     return {};
 }
 
-void record_push(const config::Settings& settings, const HookContext& context,
-                 const std::vector<derive::RefUpdate>& updates, model::UnixSeconds now) {
-    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
-    box.wait_briefly_for_writers(pipeline::k_outbox_patience);
-    outbox::RecordedPush push;
-    push.git_dir = context.git_dir.string();
-    push.updates = derive::format_post_receive(updates);
-    push.pushed_at = now;
-    push.pusher = context.pusher;
-    box.pushes().record(push);
+// Drop the push in the spool; the single-user layout's folder beside the
+// outbox is made on first use, a configured one never is.
+model::Expected<void> spool_push(const config::Settings& settings,
+                                 const spool::PushRecord& record) {
+    if (pipeline::spool_is_private(settings)) {
+        TRY(spool::create_private_folder(settings.spool));
+    }
+    TRY(spool::Spool(settings.spool).drop(spool::encode(record)));
+    return {};
+}
+
+// The fallback when the spool cannot take the push: the outbox itself.
+model::Expected<void> record_in_outbox(const config::Settings& settings,
+                                       const spool::PushRecord& record) {
+    try {
+        auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+        box.wait_briefly_for_writers(pipeline::k_outbox_patience);
+        outbox::RecordedPush push;
+        push.git_dir = record.git_dir;
+        push.updates = record.updates;
+        push.pushed_at = record.pushed_at;
+        push.pusher = record.pusher;
+        box.pushes().record(push);
+    } catch (const model::Failure& e) {
+        return model::fail(e.what());
+    }
+    return {};
+}
+
+model::Expected<void> record_push(const config::Settings& settings, const HookContext& context,
+                                  const std::vector<derive::RefUpdate>& updates,
+                                  model::UnixSeconds now) {
+    const spool::PushRecord record{.git_dir = context.git_dir.string(),
+                                   .updates = derive::format_post_receive(updates),
+                                   .pushed_at = now,
+                                   .pusher = context.pusher};
+    auto spooled = spool_push(settings, record);
+    if (spooled) {
+        return {};
+    }
+    if (auto kept = record_in_outbox(settings, record); !kept) {
+        return model::fail(spooled.error().message + "; and the outbox: " + kept.error().message);
+    }
+    return {};
 }
 
 } // namespace
@@ -47,12 +84,11 @@ model::Expected<PushRecord> record_post_receive(const config::Settings& settings
         return PushRecord{};
     }
     TRY(check_repository(context.git_dir));
-    try {
-        record_push(settings, context, updates, now);
-    } catch (const model::Failure& e) {
-        return model::fail(e.what());
-    }
+    TRY(record_push(settings, context, updates, now));
     PushRecord record{.recorded = true, .worker_problem = {}};
+    if (settings.file.hook.deliver == "service") {
+        return record;
+    }
     if (auto started = start_detached_delivery(); !started) {
         record.worker_problem = started.error().message;
     }

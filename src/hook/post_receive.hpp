@@ -8,9 +8,10 @@
 #include <string>
 #include <string_view>
 
-// The server hook: a push written down in the outbox, for a process of its
-// own to derive (push_derivation.hpp) and deliver. Nothing here touches
-// libgit2 or the network, so the push waits only for one durable insert.
+// The server hook: a push written down in the spool, for a process that owns
+// the outbox (the service, or one the hook starts) to take, derive and
+// deliver. Nothing here touches libgit2, SQLite or the network, so the push
+// waits only for one fsynced file, whatever else holds the outbox.
 namespace hook {
 
 // What the post-receive hook did with a push.
@@ -21,9 +22,11 @@ struct PushRecord {
     std::string worker_problem;
 };
 
-// Record one push; `input` is post-receive's standard input and `now` the
-// time the push was received. Then start the background process that
-// derives its events (and delivers them with hook.deliver: background).
+// Record one push in the spool (or, when the spool cannot be written, in the
+// outbox directly); `input` is post-receive's standard input and `now` the
+// time the push was received. Then, unless hook.deliver is `service`, start
+// the background process that takes it, derives its events and (with
+// `background`) delivers them.
 model::Expected<PushRecord> record_post_receive(const config::Settings& settings,
                                                 const HookContext& context, std::string_view input,
                                                 model::UnixSeconds now);

@@ -126,6 +126,10 @@ void Outbox::create_schema() {
     if (!has_column("pushes", "next_attempt")) {
         m_db.exec(k_pushes_next_attempt);
     }
+    if (!has_column("pushes", "spool_id")) {
+        m_db.exec(k_pushes_spool_id);
+    }
+    m_db.exec(k_pushes_spool_index);
     m_db.exec(k_watch_tables);
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
@@ -148,11 +152,12 @@ bool Outbox::schema_ready() {
     auto stmt = m_db.prepare(
         "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
         "('events', 'notes', 'pushes', 'pushes_by_repository', 'watch_repos', 'watch_refs', "
-        "'events_queued', 'events_key', ?)");
+        "'events_queued', 'events_key', 'pushes_by_spool_id', ?)");
     stmt.bind(1, k_constraint_index);
     stmt.step();
-    // The five tables, the two indexes and the key in either of its shapes.
-    return stmt.integer(0) == 8 && has_column("pushes", "next_attempt");
+    // The five tables, the three indexes and the key in either of its shapes.
+    return stmt.integer(0) == 9 && has_column("pushes", "next_attempt") &&
+           has_column("pushes", "spool_id");
 }
 
 bool Outbox::has_column(const char* table, const char* column) {

@@ -5,7 +5,8 @@ namespace outbox {
 namespace {
 
 constexpr const char* k_columns =
-    "seq, git_dir, updates, pushed_at, pusher, state, attempts, last_error, notes, next_attempt";
+    "seq, git_dir, updates, pushed_at, pusher, state, attempts, last_error, notes, next_attempt, "
+    "COALESCE(spool_id, '')";
 
 PushState parse_state(const std::string& text) {
     if (text == "derived") {
@@ -26,6 +27,7 @@ RecordedPush read_push(const Statement& stmt) {
     push.last_error = stmt.text(7);
     push.notes = stmt.text(8);
     push.next_attempt = stmt.integer(9);
+    push.spool_id = stmt.text(10);
     return push;
 }
 
@@ -41,12 +43,18 @@ std::vector<RecordedPush> read_all(Statement& stmt) {
 
 PushQueue::PushQueue(Database& db) : m_db(db) {}
 
-std::int64_t PushQueue::record(const RecordedPush& push) {
-    auto stmt =
-        m_db.prepare("INSERT INTO pushes (git_dir, updates, pushed_at, pusher) VALUES (?, ?, ?, ?) "
-                     "RETURNING seq");
+std::optional<std::int64_t> PushQueue::record(const RecordedPush& push) {
+    auto stmt = m_db.prepare("INSERT INTO pushes (git_dir, updates, pushed_at, pusher, spool_id) "
+                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq");
     stmt.bind(1, push.git_dir).bind(2, push.updates).bind(3, push.pushed_at).bind(4, push.pusher);
-    stmt.step();
+    if (push.spool_id.empty()) {
+        stmt.bind(5, std::nullopt);
+    } else {
+        stmt.bind(5, push.spool_id);
+    }
+    if (!stmt.step()) {
+        return std::nullopt;
+    }
     const auto seq = stmt.integer(0);
     stmt.run();
     return seq;

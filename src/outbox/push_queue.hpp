@@ -30,6 +30,8 @@ struct RecordedPush {
     std::string last_error;
     // What derivation noticed (a moved release tag), one per line.
     std::string notes;
+    // The spooled file the push came from; empty when recorded directly.
+    std::string spool_id;
 };
 
 // How many recorded pushes are in each state.
@@ -48,8 +50,9 @@ public:
     // Use the database of an open outbox (Outbox::open creates the table).
     explicit PushQueue(Database& db);
 
-    // Record a push durably; return its sequence number.
-    std::int64_t record(const RecordedPush& push);
+    // Record a push durably; return its sequence number, or nothing when a
+    // push from the same spooled file is already recorded.
+    std::optional<std::int64_t> record(const RecordedPush& push);
     // Return the pushes waiting to be derived that are due at `now`, oldest first.
     std::vector<RecordedPush> waiting(model::UnixSeconds now);
     // Return the pushes parked as failed, oldest first.

@@ -43,10 +43,17 @@ CREATE TABLE IF NOT EXISTS pushes (
     attempts   INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
     notes      TEXT NOT NULL DEFAULT '',
-    next_attempt INTEGER NOT NULL DEFAULT 0
+    next_attempt INTEGER NOT NULL DEFAULT 0,
+    spool_id   TEXT
 );
 CREATE INDEX IF NOT EXISTS pushes_by_repository ON pushes (git_dir, seq);
 )sql";
+
+// A push taken from the spool is recorded once, however often taking it is
+// repeated (a crash between the commit and removing the spooled file).
+inline constexpr const char* k_pushes_spool_index =
+    "CREATE UNIQUE INDEX IF NOT EXISTS pushes_by_spool_id ON pushes (spool_id) "
+    "WHERE spool_id IS NOT NULL";
 
 // The daemon's per-repository ref snapshots (repo_state.hpp).
 inline constexpr const char* k_watch_tables = R"sql(
@@ -76,6 +83,10 @@ CREATE TABLE IF NOT EXISTS watch_refs (
 // column that holds when to try a push again.
 inline constexpr const char* k_pushes_next_attempt =
     "ALTER TABLE pushes ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 0";
+
+// Outboxes made before hooks wrote to a spool get the column that names the
+// spooled file a push came from.
+inline constexpr const char* k_pushes_spool_id = "ALTER TABLE pushes ADD COLUMN spool_id TEXT";
 
 // The key (system, type, id) is the unique index events_key rather than a
 // constraint of the table, so that a bulk load can drop the indexes and build

@@ -10,6 +10,7 @@
 #include "pipeline/recorder.hpp"
 #include "pipeline/repository_history.hpp"
 #include "pipeline/repository_settings.hpp"
+#include "pipeline/spool_intake.hpp"
 #include "sender/backoff.hpp"
 #include "util/file_lock.hpp"
 
@@ -182,6 +183,8 @@ DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox
         report.ran = false;
         return report;
     }
+    auto intake = take_spooled_pushes(settings, box);
+    report.problems = std::move(intake.problems);
     auto queue = box.pushes();
     // Pushes recorded while we work are picked up by the next pass; one that
     // fails is not retried in this call.

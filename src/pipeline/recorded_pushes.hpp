@@ -41,7 +41,8 @@ std::optional<model::UnixSeconds> next_derivation_attempt(const model::RetryPoli
                                                           std::int64_t attempts,
                                                           model::UnixSeconds now);
 
-// Derive the events of every push the hook recorded, oldest first, each as
+// Take the pushes hooks dropped in the spool (spool_intake.hpp), then derive
+// the events of every push recorded, oldest first, each as
 // the refs stood when it landed (later pushes to its repository are undone),
 // and queue them with the push marked derived in one transaction. Only one
 // process derives at a time; wait at most `lock_wait` for another one. What

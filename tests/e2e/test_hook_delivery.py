@@ -78,14 +78,30 @@ def test_deliver_none_leaves_delivery_to_the_daemon(agent, env, workdir, server)
     assert change_ids(agent, aimed) == repo.rev_list("main")
 
 
-def test_unwritable_outbox_costs_one_clear_line_not_the_push(agent, env, workdir):
-    broken = dict(env, PULSE_OUTBOX=str(workdir))  # a folder, not a file
+def test_a_broken_outbox_does_not_lose_the_push_the_spool_holds_it(agent, env, workdir):
+    outbox = workdir / "outbox.db"
+    outbox.mkdir()  # a folder, not a file
+    broken = dict(env, PULSE_OUTBOX=str(outbox))
+    server, clone = pushed_repository(agent, broken, workdir)
+    result, seconds, _, _ = timed_push(clone, broken, "origin", "main")
+    assert seconds < PROMPT
+    assert remote_lines(result) == []
+    assert len(list((workdir / "spool").glob("*.push"))) == 1
+    assert server.rev_list("main")
+
+
+def test_unwritable_spool_and_outbox_cost_one_clear_line_not_the_push(agent, env, workdir):
+    spool = workdir / "spool-is-a-file"
+    spool.write_text("")
+    outbox = workdir / "outbox.db"
+    outbox.mkdir()
+    broken = dict(env, PULSE_OUTBOX=str(outbox), PULSE_SPOOL=str(spool))
     server, clone = pushed_repository(agent, broken, workdir)
     result, seconds, _, _ = timed_push(clone, broken, "origin", "main")
     assert seconds < PROMPT
     assert remote_lines(result) == [
-        "pulse-agent: error: this push was not recorded: opening outbox '%s': Is a directory"
-        % workdir]
+        "pulse-agent: error: this push was not recorded: spool folder '%s': Not a directory; "
+        "and the outbox: opening outbox '%s': Is a directory" % (spool, outbox)]
     assert server.rev_list("main")
 
 

@@ -34,7 +34,7 @@ struct Fixture {
     outbox::PushQueue queue = box.pushes();
 
     std::int64_t record(const std::string& git_dir, const std::string& ref) {
-        return queue.record(push_to(git_dir, ref));
+        return queue.record(push_to(git_dir, ref)).value();
     }
 
     void derive(std::int64_t seq) { box.commit_derived_push(seq, "", {}); }
@@ -69,7 +69,7 @@ TEST_SUITE("outbox::PushQueue") {
         outbox::Database(s.path() / "o.db").exec("DROP TABLE pushes");
         auto old = outbox::Outbox::open(s.path() / "o.db").value();
         auto queue = old.pushes();
-        CHECK(queue.record(push_to("/srv/a.git", "refs/heads/main")) > 0);
+        CHECK(queue.record(push_to("/srv/a.git", "refs/heads/main")).value() > 0);
         CHECK(queue.waiting(k_now).size() == 1);
     }
 

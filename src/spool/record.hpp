@@ -1,0 +1,35 @@
+#pragma once
+
+#include "model/error.hpp"
+#include "model/time.hpp"
+
+#include <string>
+#include <string_view>
+
+// The bytes of one spooled push: what a hook hands over to whoever owns the
+// outbox. Records come from other users' processes, so reading one checks
+// everything and trusts nothing.
+namespace spool {
+
+// A push as a hook saw it, before anything was derived from it.
+struct PushRecord {
+    // The repository, absolute.
+    std::string git_dir;
+    // The hook's input lines for branches and tags, "<old> <new> <ref>\n" each.
+    std::string updates;
+    // When the push landed, as the hook's clock said.
+    model::UnixSeconds pushed_at = 0;
+    // Who pushed, when the server said; for logs only.
+    std::string pusher;
+};
+
+// The largest record read back: a push of a hundred thousand refs fits.
+inline constexpr std::size_t k_max_record_bytes = 64 * 1024 * 1024;
+
+// Return the record's bytes: one JSON object with a format version.
+std::string encode(const PushRecord& record);
+
+// Parse a record's bytes; the error says what is wrong with them.
+model::Expected<PushRecord> decode(std::string_view bytes);
+
+} // namespace spool

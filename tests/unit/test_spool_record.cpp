@@ -1,0 +1,45 @@
+#include "spool/record.hpp"
+
+#include <doctest/doctest.h>
+
+TEST_SUITE("spool::record") {
+    TEST_CASE("a record reads back as it was written") {
+        const spool::PushRecord record{.git_dir = "/srv/git/shop.git",
+                                       .updates = "a b refs/heads/main\nc d refs/tags/v1\n",
+                                       .pushed_at = 1700000000,
+                                       .pusher = "ada"};
+        const auto bytes = spool::encode(record);
+        CHECK(bytes.ends_with("\n"));
+        const auto back = spool::decode(bytes);
+        REQUIRE(back.has_value());
+        CHECK(back->git_dir == record.git_dir);
+        CHECK(back->updates == record.updates);
+        CHECK(back->pushed_at == record.pushed_at);
+        CHECK(back->pusher == record.pusher);
+    }
+
+    TEST_CASE("a pusher's name that is not UTF-8 does not cost the record") {
+        const spool::PushRecord record{
+            .git_dir = "/srv/a.git", .updates = "", .pushed_at = 1, .pusher = "b\xff"};
+        const auto back = spool::decode(spool::encode(record));
+        REQUIRE(back.has_value());
+        CHECK(back->git_dir == "/srv/a.git");
+        CHECK(back->pusher != record.pusher);
+    }
+
+    TEST_CASE("bytes that are not a record say what is wrong") {
+        const auto error = [](std::string_view bytes) {
+            const auto result = spool::decode(bytes);
+            REQUIRE_FALSE(result.has_value());
+            return result.error().message;
+        };
+        CHECK(error("not json") == "it is not JSON");
+        CHECK(error("[1]") == "it is not a JSON object");
+        CHECK(error(R"({"format":2})") == "its format is not 1");
+        CHECK(error(R"({"format":1,"git_dir":7})") == "its 'git_dir' is missing or not a string");
+        CHECK(error(R"({"format":1,"git_dir":"/a","updates":"","pusher":""})") ==
+              "its 'pushed_at' is missing or not a whole number");
+        CHECK(error(R"({"format":1,"git_dir":"a.git","updates":"","pusher":"","pushed_at":1})") ==
+              "its repository is not an absolute path");
+    }
+}
