@@ -33,12 +33,18 @@ Without --repo, every repository of the config file is backfilled (globs
 such as /srv/git/**/*.git expand as for `pulse-agent watch`). A
 repository's settings come from the flags below, else its entry in the config
 file, else its git config (pulse.system, pulse.strategy, pulse.tagPattern,
-pulse.deployBranch, pulse.branches), else the defaults.
+pulse.deployBranch, pulse.branches, pulse.incidents), else the defaults.
+
+With --incidents reverts, a revert commit (git revert's "This reverts commit
+X.") is an incident when X reached users in one deployment and the revert in
+a later one: created at the first deployment's time, resolved at the
+second's. Reading commit messages makes the walk read every commit.
 
 Examples:
   pulse-agent backfill --repo /srv/git/shop.git --dry-run | head
   pulse-agent backfill --repo . --since 2024-01-01 --system shop
   pulse-agent backfill --repo /srv/git/app.git --strategy branch --branch production
+  pulse-agent backfill --repo . --incidents reverts --dry-run | grep incident_id
   pulse-agent backfill --repo . --tag-pattern '^release-[0-9]+$' --branches main --branches 'release/*'
   PULSE_API_KEY=... pulse-agent backfill --config /etc/pulse-agent/config.yaml
 )";
@@ -72,6 +78,10 @@ po::options_description describe_options(BackfillCommand& c) {
             c.repository.branches = globs;
         }),
         "tracked branch glob (repeatable; default: every branch)")(
+        "incidents", po::value<std::vector<std::string>>()->notifier([&c](const auto& sources) {
+            c.repository.incidents = sources;
+        }),
+        "incidents derived from Git: reverts (repeatable; default: none)")(
         "since", po::value<std::string>(),
         "emit events at or after this time (date, RFC 3339 or Unix seconds)")(
         "until", po::value<std::string>(), "emit events before this time")(
@@ -103,6 +113,11 @@ void read_options(const po::variables_map& vm, BackfillCommand& c) {
     }
     c.options.change_time =
         change_time == "author" ? derive::ChangeTime::author : derive::ChangeTime::committer;
+    if (c.repository.incidents) {
+        if (auto parsed = derive::parse_incident_sources(*c.repository.incidents); !parsed) {
+            throw UsageError("--incidents: " + parsed.error().message);
+        }
+    }
     if (c.repository.strategy) {
         if (auto parsed = derive::parse_strategy(*c.repository.strategy); !parsed) {
             throw UsageError("--strategy: " + parsed.error().message);
@@ -154,9 +169,13 @@ std::string plural(std::size_t n, const std::string& word) {
 
 std::string summary_line(const pipeline::BackfilledRepository& run, const std::string& outcome) {
     const auto& s = run.derived.summary;
-    std::string line = "pulse-agent: backfill of '" + run.path + "' (system '" + run.system +
-                       "'): " + plural(s.commits, "commit") + ", " + plural(s.changes, "change") +
-                       ", " + plural(s.deployments, "deployment") + "; " + outcome;
+    std::string line =
+        "pulse-agent: backfill of '" + run.path + "' (system '" + run.system +
+        "'): " + plural(s.commits, "commit") + ", " + plural(s.changes, "change") + ", " +
+        plural(s.deployments, "deployment") +
+        (s.incidents > 0 || s.reverts_unresolved > 0 ? ", " + plural(s.incidents, "incident")
+                                                     : "") +
+        "; " + outcome;
     if (s.tags_not_release + s.tags_not_commit > 0) {
         line += "; tags skipped: " + std::to_string(s.tags_not_release) +
                 " not matching the release pattern, " + std::to_string(s.tags_not_commit) +

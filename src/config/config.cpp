@@ -137,7 +137,8 @@ public:
             return repo;
         }
         expect_map(node, "a repository",
-                   {"path", "system", "strategy", "tag_pattern", "deploy_branch", "branches"});
+                   {"path", "system", "strategy", "tag_pattern", "deploy_branch", "branches",
+                    "incidents"});
         if (!node["path"]) {
             error_at(node, "a repository needs a 'path'");
         }
@@ -152,6 +153,15 @@ public:
         read(node, "deploy_branch", repo.deploy_branch);
         if (node["branches"]) {
             repo.branches = read_strings(node["branches"], "branches");
+        }
+        if (node["incidents"]) {
+            repo.incidents = read_strings(node["incidents"], "incidents");
+            for (const auto& name : *repo.incidents) {
+                if (name != "reverts" && name != "rollbacks") {
+                    error_at(node["incidents"],
+                             "'incidents' lists reverts and rollbacks, not '" + name + "'");
+                }
+            }
         }
         return repo;
     }

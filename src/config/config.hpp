@@ -20,6 +20,8 @@ struct Repository {
     std::optional<std::string> tag_pattern;
     std::optional<std::string> deploy_branch;
     std::optional<std::vector<std::string>> branches;
+    // Incident sources derived from Git: reverts, rollbacks (an empty list: none).
+    std::optional<std::vector<std::string>> incidents;
 };
 
 // Behaviour of the git hooks.

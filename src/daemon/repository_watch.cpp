@@ -98,7 +98,7 @@ model::Expected<std::size_t> RepositoryWatch::read_and_record(PollContext& conte
     TRY_ASSIGN(auto repo, git::Repository::open(m_path));
     // New changes are timed at first sight and a first-sight backfill by
     // committer time, so no author times: a commit-graph answers the walks.
-    repo.set_walk_options({.progress = {}, .author_times = false});
+    repo.set_walk_options({.progress = {}, .author_times = false, .message_marker = {}});
     TRY_ASSIGN(auto refs, repo.refs());
     auto queued = record(context, repo, derive::branch_and_tag_refs(std::move(refs)));
     if (queued) {

@@ -1,5 +1,7 @@
 #include "derive/derive.hpp"
+#include "derive/incidents.hpp"
 #include "derive/releases.hpp"
+#include "derive/revert_line.hpp"
 #include "derive/shipments.hpp"
 
 #include <algorithm>
@@ -14,13 +16,6 @@ struct Sources {
     std::vector<std::string> tips;
     std::vector<const model::Ref*> release_tags;
     const model::Ref* deploy_branch = nullptr;
-};
-
-// A deployment before its time is adjusted and its events are made.
-struct Shipment {
-    std::string id;
-    model::UnixSeconds time = 0;
-    std::vector<std::uint32_t> commits;
 };
 
 void count_skipped_tag(const Policy& policy, const model::Ref& ref, Summary& summary) {
@@ -60,45 +55,6 @@ model::UnixSeconds change_time(const model::Commit& commit, ChangeTime mode) {
     return mode == ChangeTime::author ? commit.author_time : commit.committer_time;
 }
 
-std::vector<Shipment> tag_shipments(const model::CommitGraph& graph,
-                                    const std::vector<const model::Ref*>& tags) {
-    std::vector<Release> releases;
-    releases.reserve(tags.size());
-    for (const auto* ref : tags) {
-        const auto& commit = graph.commits[graph.index.at(ref->peeled)];
-        releases.push_back(make_release(*ref, ref->tagger_time.value_or(commit.committer_time)));
-    }
-    sort_releases(releases);
-    std::vector<std::uint32_t> starts;
-    starts.reserve(releases.size());
-    for (const auto& release : releases) {
-        starts.push_back(graph.index.at(release.commit));
-    }
-    auto shipped = shipments(first_reachers(graph, starts), starts.size());
-    std::vector<Shipment> result;
-    result.reserve(releases.size());
-    for (std::size_t i = 0; i < releases.size(); ++i) {
-        result.push_back({releases[i].name, releases[i].time, std::move(shipped[i])});
-    }
-    return result;
-}
-
-std::vector<Shipment> branch_shipments(const model::CommitGraph& graph, const model::Ref& branch) {
-    std::vector<std::uint32_t> chain{graph.index.at(branch.peeled)};
-    while (graph.commits[chain.back()].first_parent_loaded) {
-        chain.push_back(graph.commits[chain.back()].parents.front());
-    }
-    std::reverse(chain.begin(), chain.end());
-    auto shipped = shipments(first_reachers(graph, chain), chain.size());
-    std::vector<Shipment> result;
-    result.reserve(chain.size());
-    for (std::size_t i = 0; i < chain.size(); ++i) {
-        const auto& commit = graph.commits[chain[i]];
-        result.push_back({commit.id, commit.committer_time, std::move(shipped[i])});
-    }
-    return result;
-}
-
 // Turns shipments and the remaining commits into events, in queueing order,
 // keeping those inside the window.
 class Emitter {
@@ -106,7 +62,8 @@ public:
     Emitter(const model::CommitGraph& graph, const BackfillOptions& options, Derived& out)
         : m_graph(graph), m_options(options), m_out(out), m_emitted(graph.commits.size()) {}
 
-    void ship(const Shipment& shipment) {
+    // Emit a shipment's changes and deployment; return the deployment's time.
+    model::UnixSeconds ship(const Shipment& shipment) {
         model::Deployment deployment{shipment.id, shipment.time, {}, {}, "git"};
         deployment.changes.reserve(shipment.commits.size());
         for (const auto index : shipment.commits) {
@@ -115,7 +72,17 @@ public:
             deployment.changes.push_back(m_graph.commits[index].id);
         }
         ++m_out.summary.deployments;
-        emit(std::move(deployment), deployment.time);
+        const auto time = deployment.time;
+        emit(std::move(deployment), time);
+        return time;
+    }
+
+    // Emit an incident, counted as of its resolution (when a hook would
+    // derive it).
+    void incident(model::Incident incident) {
+        ++m_out.summary.incidents;
+        const auto time = incident.resolved;
+        emit(std::move(incident), time);
     }
 
     void rest() {
@@ -163,7 +130,7 @@ std::vector<Shipment> plan_shipments(const model::CommitGraph& graph, const Sour
                                     "' not found: no deployments");
             return {};
         }
-        return branch_shipments(graph, *sources.deploy_branch);
+        return branch_shipments(graph, sources.deploy_branch->peeled);
     }
     return {};
 }
@@ -179,15 +146,32 @@ model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& histo
                                                  : "no tracked branch or release tag");
         return out;
     }
-    TRY_ASSIGN(auto graph, history.commits(sources.tips, {}));
+    // Messages are read only when reverts are asked for: a walk that keeps
+    // them reads every commit object, which git's commit-graph spares others.
+    TRY_ASSIGN(auto graph, policy.incidents.reverts&& policy.strategy != Strategy::none
+                               ? history.commits_with_messages(sources.tips, {}, k_revert_marker)
+                               : history.commits(sources.tips, {}));
     out.summary.commits = graph.commits.size();
     out.events.reserve(graph.commits.size() + sources.release_tags.size());
+    const auto shipments = plan_shipments(graph, sources, policy, out.summary);
+    std::vector<RevertIncident> reverts;
+    if (policy.incidents.reverts) {
+        TRY_ASSIGN(reverts, revert_incidents(graph, shipments, history, out.summary));
+    }
     Emitter emitter(graph, options, out);
-    for (const auto& shipment : plan_shipments(graph, sources, policy, out.summary)) {
-        emitter.ship(shipment);
+    std::vector<model::UnixSeconds> times;
+    times.reserve(shipments.size());
+    auto next = reverts.begin();
+    for (const auto& shipment : shipments) {
+        times.push_back(emitter.ship(shipment));
+        for (; next != reverts.end() && next->resolved_by + 1 == times.size(); ++next) {
+            emitter.incident(revert_incident(graph.commits[next->revert].id, times[next->opened_by],
+                                             times.back()));
+        }
     }
     emitter.rest();
     out.history = std::move(graph);
+    note_unresolved_reverts(out.summary);
     return out;
 }
 

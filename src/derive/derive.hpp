@@ -22,6 +22,14 @@ enum class Strategy { tags, branch, none };
 // Which commit time a backfilled change carries.
 enum class ChangeTime { committer, author };
 
+// Which incidents are derived from Git (docs/derivation.md); default none.
+struct IncidentSources {
+    // A revert shipped by a later deployment than the commit it reverts.
+    bool reverts = false;
+    // The deploy branch moved back to an ancestor (branch strategy, hook and daemon).
+    bool rollbacks = false;
+};
+
 // The default release pattern: SemVer with an optional v, no pre-release.
 inline constexpr const char* k_default_tag_pattern =
     R"(^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(\+[0-9A-Za-z.-]+)?$)";
@@ -37,6 +45,7 @@ struct Policy {
     // The compiled tag pattern, set by make_policy (compiled on use when
     // unset); the default pattern is matched without one.
     std::shared_ptr<const std::regex> release_regex;
+    IncidentSources incidents;
 };
 
 // Return a strategy's name as the config and the command line spell it.
@@ -44,6 +53,12 @@ std::string_view strategy_name(Strategy strategy);
 
 // Parse "tags", "branch" or "none".
 model::Expected<Strategy> parse_strategy(std::string_view name);
+
+// Parse a list of incident sources, each "reverts" or "rollbacks".
+model::Expected<IncidentSources> parse_incident_sources(const std::vector<std::string>& names);
+
+// Return the incident sources' names as the config spells them ("" for none).
+std::string incident_sources_text(IncidentSources sources);
 
 // Check a policy (compiles the pattern) and return it ready to use.
 model::Expected<Policy> make_policy(Policy policy);
@@ -68,19 +83,41 @@ struct Summary {
     std::size_t tags_not_release = 0;
     std::size_t tags_not_commit = 0;
     std::size_t outside_window = 0;
+    std::size_t incidents = 0;
+    // Reverts whose reverted id names no commit, or more than one object.
+    std::size_t reverts_unresolved = 0;
     // One line per notable thing to log (a moved tag, a shallow boundary).
     std::vector<std::string> notes;
 };
 
+// Which deployments time a derived incident: it was created at the time of
+// `opened_by` and resolved at that of `resolved_by` (empty: the time it has).
+struct IncidentSpan {
+    std::string incident_id;
+    std::string opened_by;
+    std::string resolved_by;
+};
+
 // Events in the order they must be queued: changes before the deployment that
-// ships them.
+// ships them, a deployment's incidents after it.
 struct Derived {
     std::vector<model::Event> events;
     Summary summary;
+    // For the hook and the daemon, which time their incidents once the
+    // deployments' times are final (time_incidents); empty for a backfill.
+    std::vector<IncidentSpan> incident_spans;
     // The history a backfill walked, handed over rather than dropped:
     // freeing 100k commits takes 20 ms, which a caller can spend on another
     // thread. Empty for other derivations.
     model::CommitGraph history = {};
+};
+
+// What a commit id prefix names: one commit (its full id), nothing that is a
+// commit, or more than one object.
+struct IdLookup {
+    enum class Outcome { found, unknown, ambiguous };
+    Outcome outcome = Outcome::unknown;
+    std::string id;
 };
 
 // Read access to history, implemented over libgit2 by git::Repository.
@@ -94,6 +131,17 @@ public:
     // outermost tag's tagger time. updates() needs it for the tags a push
     // creates; the default says this history cannot.
     virtual model::Expected<model::Ref> resolve(const std::string& name, const std::string& target);
+    // Return commits(include, exclude) with CommitGraph::messages holding the
+    // message of every commit whose message contains `marker`; the default
+    // says this history cannot.
+    virtual model::Expected<model::CommitGraph>
+    commits_with_messages(const std::vector<std::string>& include,
+                          const std::vector<std::string>& exclude, std::string_view marker);
+    // Return the full id of the commit a hex prefix names; the default says
+    // this history cannot.
+    virtual model::Expected<IdLookup> lookup_commit(const std::string& prefix);
+    // Return a commit's message; the default says this history cannot.
+    virtual model::Expected<std::string> message(const std::string& id);
 };
 
 // Options of a backfill.

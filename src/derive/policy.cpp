@@ -66,6 +66,20 @@ bool is_default_release_name(std::string_view name) {
            std::all_of(name.begin() + 1, name.end(), is_build_char);
 }
 
+// Return the names of a list whose items may also be comma- or space-separated.
+std::vector<std::string> split_list(const std::vector<std::string>& items) {
+    std::vector<std::string> names;
+    for (const auto& item : items) {
+        std::size_t start = 0;
+        while ((start = item.find_first_not_of(", ", start)) != std::string::npos) {
+            const auto end = item.find_first_of(", ", start);
+            names.push_back(item.substr(start, end - start));
+            start = end;
+        }
+    }
+    return names;
+}
+
 } // namespace
 
 std::string_view strategy_name(Strategy strategy) {
@@ -88,6 +102,28 @@ model::Expected<Strategy> parse_strategy(std::string_view name) {
     }
     return model::fail("unknown strategy '" + std::string(name) +
                        "' (expected tags, branch or none)");
+}
+
+model::Expected<IncidentSources> parse_incident_sources(const std::vector<std::string>& names) {
+    IncidentSources sources;
+    for (const auto& name : split_list(names)) {
+        if (name == "reverts") {
+            sources.reverts = true;
+        } else if (name == "rollbacks") {
+            sources.rollbacks = true;
+        } else {
+            return model::fail("unknown incident source '" + name +
+                               "' (expected reverts or rollbacks)");
+        }
+    }
+    return sources;
+}
+
+std::string incident_sources_text(IncidentSources sources) {
+    if (sources.reverts && sources.rollbacks) {
+        return "reverts, rollbacks";
+    }
+    return sources.reverts ? "reverts" : sources.rollbacks ? "rollbacks" : "";
 }
 
 model::Expected<Policy> make_policy(Policy policy) {

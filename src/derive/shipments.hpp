@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace derive {
@@ -23,5 +24,28 @@ std::vector<std::uint32_t> first_reachers(const model::CommitGraph& graph,
 // before children.
 std::vector<std::vector<std::uint32_t>> shipments(const std::vector<std::uint32_t>& reachers,
                                                   std::size_t starts);
+
+// A deployment before its time is raised and its events are made.
+struct Shipment {
+    std::string id;
+    model::UnixSeconds time = 0;
+    // Graph indexes of the commits it ships, parents first.
+    std::vector<std::uint32_t> commits;
+};
+
+// Return the deployments of release tags (refs that peel to commits of the
+// graph), in release order, each with the commits no earlier one ships.
+std::vector<Shipment> tag_shipments(const model::CommitGraph& graph,
+                                    const std::vector<const model::Ref*>& tags);
+
+// Return the deployments of a deploy branch at `tip` (a commit of the graph):
+// one per commit of its first-parent chain, oldest first, each with the
+// commits it reaches that no earlier one does.
+std::vector<Shipment> branch_shipments(const model::CommitGraph& graph, const std::string& tip);
+
+// Return, for each commit of the graph, the position of the shipment that
+// ships it (k_unshipped if none).
+std::vector<std::uint32_t> shipped_by(const model::CommitGraph& graph,
+                                      const std::vector<Shipment>& shipments);
 
 } // namespace derive

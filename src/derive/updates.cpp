@@ -1,6 +1,9 @@
 #include "derive/derive.hpp"
+#include "derive/incidents.hpp"
 #include "derive/releases.hpp"
+#include "derive/revert_line.hpp"
 #include "derive/shipments.hpp"
+#include "derive/update_incidents.hpp"
 
 #include <algorithm>
 #include <unordered_set>
@@ -16,6 +19,8 @@ struct Before {
     // Tips of release tags: what earlier deployments shipped.
     std::vector<std::string> release_tips;
     std::unordered_set<std::string> release_names;
+    // The release tags themselves, where earlier deployments are found.
+    std::vector<const model::Ref*> release_refs;
 };
 
 Before read_before(const model::RefSnapshot& refs, const Policy& policy) {
@@ -25,6 +30,7 @@ Before read_before(const model::RefSnapshot& refs, const Policy& policy) {
         if (release) {
             before.release_tips.push_back(ref.peeled);
             before.release_names.insert(ref.name);
+            before.release_refs.push_back(&ref);
         }
         if (release ||
             (ref.peeled_kind == model::ObjectKind::commit && is_tracked_branch(policy, ref.name))) {
@@ -105,10 +111,20 @@ std::vector<std::uint32_t> all_parents_first(const model::CommitGraph& graph) {
     return indexes;
 }
 
+// Return the commits of a range, with the messages reverts need when asked.
+model::Expected<model::CommitGraph> range(History& history, const std::vector<std::string>& include,
+                                          const std::vector<std::string>& exclude,
+                                          const Policy& policy) {
+    return policy.incidents.reverts
+               ? history.commits_with_messages(include, exclude, k_revert_marker)
+               : history.commits(include, exclude);
+}
+
 // The deployments of release tags created by the updates, in tag order.
 model::Expected<std::vector<model::Deployment>>
 tag_deployments(const std::vector<model::Ref>& created, const Before& before, History& history,
-                const std::unordered_set<std::string>& new_changes, model::UnixSeconds now) {
+                const std::unordered_set<std::string>& new_changes, model::UnixSeconds now,
+                const Policy& policy, UpdateShipments& shipped_by_new) {
     std::vector<Release> releases;
     std::vector<std::string> tips;
     for (const auto& ref : created) {
@@ -116,7 +132,7 @@ tag_deployments(const std::vector<model::Ref>& created, const Before& before, Hi
         tips.push_back(ref.peeled);
     }
     sort_releases(releases);
-    TRY_ASSIGN(const auto graph, history.commits(tips, before.release_tips));
+    TRY_ASSIGN(const auto graph, range(history, tips, before.release_tips, policy));
     std::vector<std::uint32_t> starts;
     for (const auto& release : releases) {
         const auto it = graph.index.find(release.commit);
@@ -133,6 +149,7 @@ tag_deployments(const std::vector<model::Ref>& created, const Before& before, Hi
     for (std::size_t i = 0; i < releases.size(); ++i) {
         model::Deployment d{releases[i].name, releases[i].time, {}, {}, "git"};
         if (starts[i] != k_unshipped) {
+            shipped_by_new.add(static_cast<std::uint32_t>(i), graph, shipped[next]);
             d.changes = ids_parents_first(graph, shipped[next++]);
         }
         const bool ships_new = std::any_of(d.changes.begin(), d.changes.end(), [&](const auto& id) {
@@ -144,20 +161,38 @@ tag_deployments(const std::vector<model::Ref>& created, const Before& before, Hi
     return deployments;
 }
 
-// The deployments of the branch strategy: one per move of the deploy branch.
-model::Expected<std::vector<model::Deployment>>
-branch_deployments(const std::vector<RefUpdate>& moves, History& history, model::UnixSeconds now) {
-    std::vector<model::Deployment> deployments;
-    for (const auto& move : moves) {
-        std::vector<std::string> exclude;
-        if (!is_absent(move.old_id)) {
-            exclude.push_back(move.old_id);
-        }
-        TRY_ASSIGN(const auto graph, history.commits({move.new_id}, exclude));
-        deployments.push_back(model::Deployment{
-            move.new_id, now, ids_parents_first(graph, all_parents_first(graph)), {}, "git"});
+// A move of the deploy branch back to an ancestor: a rollback incident.
+model::Expected<void> add_rollback(const RefUpdate& move, History& history, model::UnixSeconds now,
+                                   Derived& out) {
+    TRY_ASSIGN(const auto rewound, history.commits({move.old_id}, {move.new_id}));
+    const auto& old_commit = rewound.commits[rewound.index.at(move.old_id)];
+    auto incident = rollback_incident(move.old_id, move.new_id, old_commit.committer_time, now);
+    out.incident_spans.push_back({incident.id, move.old_id, ""});
+    out.events.push_back(std::move(incident));
+    ++out.summary.incidents;
+    return {};
+}
+
+// Add the deployment of one move of the deploy branch, and its incidents.
+model::Expected<void> add_branch_deployment(const RefUpdate& move, History& history,
+                                            const Policy& policy, model::UnixSeconds now,
+                                            Derived& out) {
+    const bool created = is_absent(move.old_id);
+    const auto exclude = created ? std::vector<std::string>{} : std::vector{move.old_id};
+    TRY_ASSIGN(const auto graph, range(history, {move.new_id}, exclude, policy));
+    const std::vector<model::Deployment> deployments{model::Deployment{
+        move.new_id, now, ids_parents_first(graph, all_parents_first(graph)), {}, "git"}};
+    out.events.push_back(deployments.front());
+    ++out.summary.deployments;
+    if (policy.incidents.rollbacks && !created && graph.commits.empty()) {
+        TRY(add_rollback(move, history, now, out));
     }
-    return deployments;
+    if (policy.incidents.reverts) {
+        UpdateShipments shipped(created ? std::string() : move.old_id);
+        shipped.add(0, graph, all_parents_first(graph));
+        TRY(shipped.add_revert_incidents(deployments, history, out));
+    }
+    return {};
 }
 
 } // namespace
@@ -182,16 +217,21 @@ model::Expected<Derived> updates(const model::RefSnapshot& before_refs,
         }
         out.summary.changes = new_changes.size();
     }
-    TRY_ASSIGN(auto deployments,
-               policy.strategy == Strategy::tags && !incoming.created_tags.empty()
-                   ? tag_deployments(incoming.created_tags, before, history, new_changes, now)
-               : policy.strategy == Strategy::branch
-                   ? branch_deployments(incoming.deploy_moves, history, now)
-                   : model::Expected<std::vector<model::Deployment>>{});
-    out.summary.deployments = deployments.size();
-    for (auto& deployment : deployments) {
-        out.events.push_back(std::move(deployment));
+    if (policy.strategy == Strategy::tags && !incoming.created_tags.empty()) {
+        UpdateShipments shipped(before.release_refs);
+        TRY_ASSIGN(const auto deployments, tag_deployments(incoming.created_tags, before, history,
+                                                           new_changes, now, policy, shipped));
+        out.summary.deployments = deployments.size();
+        out.events.insert(out.events.end(), deployments.begin(), deployments.end());
+        if (policy.incidents.reverts) {
+            TRY(shipped.add_revert_incidents(deployments, history, out));
+        }
+    } else if (policy.strategy == Strategy::branch) {
+        for (const auto& move : incoming.deploy_moves) {
+            TRY(add_branch_deployment(move, history, policy, now, out));
+        }
     }
+    note_unresolved_reverts(out.summary);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "git/commit_graph_file.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <string_view>
 
@@ -64,6 +65,14 @@ model::Expected<void> parse_commit(std::string_view raw, CommitFacts& facts) {
     return {};
 }
 
+std::string_view commit_message(std::string_view raw) {
+    if (raw.starts_with('\n')) {
+        return raw.substr(1);
+    }
+    const auto end = raw.find("\n\n");
+    return end == std::string_view::npos ? std::string_view{} : raw.substr(end + 2);
+}
+
 namespace {
 
 // Return the repository's commit-graph when it may answer: not in a shallow
@@ -92,17 +101,20 @@ std::unique_ptr<CommitGraphFile> usable_graph(git_repository* repo) {
 } // namespace
 
 model::Expected<CommitReader> CommitReader::open(git_repository* repo, ShallowSet shallow,
-                                                 bool use_graph) {
+                                                 bool use_graph, std::string marker) {
     git_odb* odb = nullptr;
     if (api().repository_odb(&odb, repo) != 0) {
         return model::fail(error_message("opening the object database"));
     }
-    auto graph = use_graph && shallow.empty() ? usable_graph(repo) : nullptr;
-    return CommitReader(OdbPtr(odb), std::move(shallow), std::move(graph));
+    // Messages live only in the commit objects.
+    auto graph = use_graph && shallow.empty() && marker.empty() ? usable_graph(repo) : nullptr;
+    return CommitReader(OdbPtr(odb), std::move(shallow), std::move(graph), std::move(marker));
 }
 
-CommitReader::CommitReader(OdbPtr odb, ShallowSet shallow, std::unique_ptr<CommitGraphFile> graph)
-    : m_odb(std::move(odb)), m_shallow(std::move(shallow)), m_graph(std::move(graph)) {}
+CommitReader::CommitReader(OdbPtr odb, ShallowSet shallow, std::unique_ptr<CommitGraphFile> graph,
+                           std::string marker)
+    : m_odb(std::move(odb)), m_shallow(std::move(shallow)), m_graph(std::move(graph)),
+      m_marker(std::move(marker)) {}
 
 CommitReader::CommitReader(CommitReader&&) noexcept = default;
 CommitReader& CommitReader::operator=(CommitReader&&) noexcept = default;
@@ -131,10 +143,56 @@ model::Expected<void> CommitReader::read(const git_oid& id, CommitFacts& facts) 
     if (auto parsed = parse_commit(raw, facts); !parsed) {
         return model::fail("reading commit " + to_hex(id) + ": " + parsed.error().message);
     }
+    keep_message(raw, facts);
     if (!m_shallow.empty() && m_shallow.contains(id)) {
         facts.parents.clear();
     }
     return {};
+}
+
+void CommitReader::keep_message(std::string_view raw, CommitFacts& facts) const {
+    facts.message.reset();
+    if (m_marker.empty()) {
+        return;
+    }
+    // memmem, not a parse: most commits are no revert, and git log --grep
+    // is the floor this is measured against.
+    const auto body = commit_message(raw);
+    if (::memmem(body.data(), body.size(), m_marker.data(), m_marker.size()) != nullptr) {
+        facts.message.emplace(body);
+    }
+}
+
+model::Expected<PrefixMatch> CommitReader::match_prefix(std::string_view hex) {
+    git_oid prefix;
+    if (hex.size() < GIT_OID_MINPREFIXLEN || hex.size() > GIT_OID_HEXSZ ||
+        api().oid_fromstrn(&prefix, hex.data(), hex.size()) != 0) {
+        return PrefixMatch{};
+    }
+    PrefixMatch match;
+    const int code = api().odb_exists_prefix(&match.id, m_odb.get(), &prefix, hex.size());
+    if (code == GIT_EAMBIGUOUS) {
+        match.outcome = PrefixMatch::Outcome::many;
+    } else if (code == 0) {
+        std::size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        const bool commit = api().odb_read_header(&size, &type, m_odb.get(), &match.id) == 0 &&
+                            type == GIT_OBJECT_COMMIT;
+        match.outcome = commit ? PrefixMatch::Outcome::one : PrefixMatch::Outcome::none;
+    } else if (code != GIT_ENOTFOUND) {
+        return model::fail(error_message("looking up '" + std::string(hex) + "'"));
+    }
+    return match;
+}
+
+model::Expected<std::string> CommitReader::message(const git_oid& id) {
+    TRY_ASSIGN(const auto object, read_object(id));
+    if (api().odb_object_type(object.get()) != GIT_OBJECT_COMMIT) {
+        return model::fail("object " + to_hex(id) + " is not a commit");
+    }
+    const std::string_view raw(static_cast<const char*>(api().odb_object_data(object.get())),
+                               api().odb_object_size(object.get()));
+    return std::string(commit_message(raw));
 }
 
 model::Expected<std::optional<git_oid>> CommitReader::peel(const git_oid& id) {

@@ -4,6 +4,8 @@
 
 #include <limits>
 #include <queue>
+#include <string>
+#include <unordered_map>
 
 namespace git {
 
@@ -58,6 +60,9 @@ public:
         n.committer_time = m_facts.committer_time;
         n.author_time = m_facts.author_time;
         n.parsed = true;
+        if (m_facts.message) {
+            m_messages.emplace(index, std::move(*m_facts.message));
+        }
         if (m_progress && ++m_parsed % k_progress_every == 0) {
             m_progress(m_parsed);
         }
@@ -67,6 +72,8 @@ public:
     Node& at(std::uint32_t index) { return m_nodes[index]; }
     std::size_t size() const { return m_nodes.size(); }
     const git_oid& id(std::uint32_t index) const { return m_ids[index]; }
+    // The messages the reader kept, by node index.
+    std::unordered_map<std::uint32_t, std::string>& messages() { return m_messages; }
     // The k-th parent of a node (by index, as m_parents may grow meanwhile).
     std::uint32_t parent(std::uint32_t index, std::uint32_t k) const {
         return m_parents[m_nodes[index].parent_begin + k];
@@ -80,6 +87,7 @@ private:
     std::vector<std::uint32_t> m_parents;
     OidIndex m_index;
     CommitFacts m_facts;
+    std::unordered_map<std::uint32_t, std::string> m_messages;
     std::size_t m_parsed = 0;
 };
 
@@ -279,6 +287,11 @@ model::CommitGraph build_graph(Walk& walk, const std::vector<std::uint32_t>& fou
         }
         graph.index.emplace(commit.id, static_cast<std::uint32_t>(graph.commits.size()));
         graph.commits.push_back(std::move(commit));
+    }
+    for (auto& [index, message] : walk.messages()) {
+        if (position[index] != k_absent) {
+            graph.messages.emplace(position[index], std::move(message));
+        }
     }
     return graph;
 }

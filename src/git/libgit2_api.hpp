@@ -30,6 +30,7 @@ namespace git {
     X(object_peel) \
     X(odb_object_data) \
     X(odb_object_size) \
+    X(odb_exists_prefix) \
     X(odb_object_type) \
     X(odb_read) \
     X(odb_read_header) \

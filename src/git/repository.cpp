@@ -179,8 +179,8 @@ model::Expected<model::CommitGraph> Repository::commits(const std::vector<std::s
                                                         const std::vector<std::string>& exclude,
                                                         const WalkOptions& options) {
     const std::string context = "reading history of '" + m_path.string() + "'";
-    auto reader =
-        CommitReader::open(m_repo.get(), to_shallow_set(shallow_commits()), !options.author_times);
+    auto reader = CommitReader::open(m_repo.get(), to_shallow_set(shallow_commits()),
+                                     !options.author_times, options.message_marker);
     auto include_ids = parse_ids(include);
     auto exclude_ids = parse_ids(exclude);
     if (!reader || !include_ids || !exclude_ids) {
@@ -199,6 +199,31 @@ model::Expected<model::CommitGraph> Repository::commits(const std::vector<std::s
         return model::fail(context + ": " + graph.error().message);
     }
     return graph;
+}
+
+model::Expected<Repository::CommitMatch> Repository::match_commit(const std::string& prefix) {
+    auto reader = CommitReader::open(m_repo.get(), {}, false);
+    if (!reader) {
+        return model::fail("'" + m_path.string() + "': " + reader.error().message);
+    }
+    TRY_ASSIGN(const auto match, reader->match_prefix(prefix));
+    using Outcome = PrefixMatch::Outcome;
+    return CommitMatch{match.outcome == Outcome::one    ? CommitMatch::Outcome::one
+                       : match.outcome == Outcome::many ? CommitMatch::Outcome::many
+                                                        : CommitMatch::Outcome::none,
+                       match.outcome == Outcome::one ? to_hex(match.id) : std::string()};
+}
+
+model::Expected<std::string> Repository::message(const std::string& id) {
+    git_oid oid;
+    if (!from_hex(id, oid)) {
+        return model::fail("'" + id + "' is not a full object id");
+    }
+    auto reader = CommitReader::open(m_repo.get(), {}, false);
+    if (!reader) {
+        return model::fail("'" + m_path.string() + "': " + reader.error().message);
+    }
+    return reader->message(oid);
 }
 
 model::Expected<model::Ref> Repository::resolve(const std::string& name,

@@ -44,6 +44,9 @@ public:
         // commit-graph file, when there is one, answers without reading
         // commit objects: many times faster on large histories.
         bool author_times = true;
+        // When set, every commit object is read and CommitGraph::messages
+        // keeps the messages that contain this text.
+        std::string message_marker;
     };
 
     // Return the commits reachable from `include` and not from `exclude`,
@@ -54,6 +57,9 @@ public:
     // Set how commits(include, exclude) walks, for the derivations that follow.
     void set_walk_options(WalkOptions options) { m_walk_options = std::move(options); }
 
+    // Return how commits(include, exclude) walks.
+    const WalkOptions& walk_options() const { return m_walk_options; }
+
     // Return the commits reachable from `include` and not from `exclude`.
     model::Expected<model::CommitGraph> commits(const std::vector<std::string>& include,
                                                 const std::vector<std::string>& exclude,
@@ -61,6 +67,20 @@ public:
 
     // Return a ref as it reads when it points at `target` (peeled, tagger time).
     model::Expected<model::Ref> resolve(const std::string& name, const std::string& target);
+
+    // What an abbreviated commit id names.
+    struct CommitMatch {
+        enum class Outcome { one, none, many };
+        Outcome outcome = Outcome::none;
+        std::string id;
+    };
+
+    // Return the commit a hex prefix names: one (its full id), none (no
+    // object, or one that is no commit), or many (more than one object).
+    model::Expected<CommitMatch> match_commit(const std::string& prefix);
+
+    // Return a commit's message.
+    model::Expected<std::string> message(const std::string& id);
 
     // Return the commit a revision names ("HEAD", "v1.2.0", "main~2", an id).
     model::Expected<std::string> resolve_commit(const std::string& revision) const;

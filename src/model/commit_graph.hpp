@@ -27,6 +27,9 @@ struct Commit {
 struct CommitGraph {
     std::vector<Commit> commits;
     std::unordered_map<std::string, std::uint32_t> index;
+    // The messages a walk was asked to keep (only those containing a marker),
+    // by index into commits; empty unless asked.
+    std::unordered_map<std::uint32_t, std::string> messages;
 };
 
 } // namespace model

@@ -245,7 +245,17 @@ std::optional<Record> Outbox::find(std::string_view system, std::string_view typ
 
 std::optional<model::UnixSeconds> Outbox::change_time(std::string_view system,
                                                       std::string_view id) {
-    const auto record = find(system, model::type_name(model::EventType::change), id);
+    return time_created(system, model::EventType::change, id);
+}
+
+std::optional<model::UnixSeconds> Outbox::deployment_time(std::string_view system,
+                                                          std::string_view id) {
+    return time_created(system, model::EventType::deployment, id);
+}
+
+std::optional<model::UnixSeconds> Outbox::time_created(std::string_view system,
+                                                       model::EventType type, std::string_view id) {
+    const auto record = find(system, model::type_name(type), id);
     if (!record) {
         return std::nullopt;
     }

@@ -124,6 +124,9 @@ public:
     // Return the time_created of the change queued under `system` with this
     // id, if one was (a deployment is never timed before what it ships).
     std::optional<model::UnixSeconds> change_time(std::string_view system, std::string_view id);
+    // Return the time_created of the deployment queued under `system` with
+    // this id, if one was (a derived incident starts when it shipped).
+    std::optional<model::UnixSeconds> deployment_time(std::string_view system, std::string_view id);
     // Return how many events are in each state.
     Counts counts(model::UnixSeconds now);
     // Return every event, or those in one state, oldest first.
@@ -154,6 +157,9 @@ private:
                           const EnqueueProgress& progress = {});
 
     Outbox(std::filesystem::path path, Database db);
+    // Return the time_created of the event with this key, if it was queued.
+    std::optional<model::UnixSeconds> time_created(std::string_view system, model::EventType type,
+                                                   std::string_view id);
     void migrate();
     // Create the tables and indexes that are missing, in one transaction.
     void create_schema();

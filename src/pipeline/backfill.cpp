@@ -16,7 +16,8 @@ model::Expected<derive::Derived> walk(git::Repository& repo, const model::RefSna
     // A commit-graph file counts the commits: enough for an ETA.
     progress.phase("reading history (commits)", repo.commit_graph_size());
     repo.set_walk_options({.progress = progress.update,
-                           .author_times = options.change_time == derive::ChangeTime::author});
+                           .author_times = options.change_time == derive::ChangeTime::author,
+                           .message_marker = {}});
     RepositoryHistory history(repo);
     return derive::backfill(refs, history, policy, options);
 }

@@ -19,6 +19,10 @@ model::Expected<derive::Derived> derive_updates(outbox::Outbox& box, git::Reposi
         derive::raise_deployment_times(derived->events, [&box, &record](const std::string& id) {
             return box.change_time(record.system, id);
         });
+        derive::time_incidents(derived->events, derived->incident_spans,
+                               [&box, &record](const std::string& id) {
+                                   return box.deployment_time(record.system, id);
+                               });
     }
     return derived;
 }

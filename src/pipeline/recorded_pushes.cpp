@@ -73,7 +73,7 @@ model::Expected<DerivedPush> derive_push(const config::Settings& settings, outbo
     TRY_ASSIGN(auto after, refs_after(*repo, queue, push, target.policy));
     // Changes are timed at the push, so no author times: git's commit-graph
     // (when there is one) answers without reading commit objects.
-    repo->set_walk_options({.progress = {}, .author_times = false});
+    repo->set_walk_options({.progress = {}, .author_times = false, .message_marker = {}});
     RepositoryHistory history(*repo);
     TRY_ASSIGN(const auto before, derive::refs_before(std::move(after), *updates, history));
     TRY_ASSIGN(auto derived,
@@ -100,6 +100,10 @@ void queue_derived(outbox::Outbox& box, const outbox::RecordedPush& push, Derive
     derive::raise_deployment_times(derived.derived.events, [&box, &derived](const std::string& id) {
         return box.change_time(derived.system, id);
     });
+    derive::time_incidents(derived.derived.events, derived.derived.incident_spans,
+                           [&box, &derived](const std::string& id) {
+                               return box.deployment_time(derived.system, id);
+                           });
     const auto envelopes =
         addressed(derived.system, k_hook_environment, std::move(derived.derived.events));
     const auto result =

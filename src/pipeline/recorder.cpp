@@ -27,8 +27,10 @@ Recorded count_recorded(const std::vector<model::Envelope>& wrapped,
     recorded.duplicates = result.duplicates;
     for (std::size_t i = 0; i < wrapped.size(); ++i) {
         if (result.inserted[i]) {
-            const bool change = model::type_of(wrapped[i].event) == model::EventType::change;
-            ++(change ? recorded.changes : recorded.deployments);
+            const auto type = model::type_of(wrapped[i].event);
+            ++(type == model::EventType::change       ? recorded.changes
+               : type == model::EventType::deployment ? recorded.deployments
+                                                      : recorded.incidents);
         }
     }
     return recorded;
@@ -63,12 +65,15 @@ model::Expected<HookOutcome> record_push(const config::Settings& settings,
 std::optional<std::string> summary_line(const Recorded& recorded,
                                         const std::vector<std::string>& notes,
                                         const std::string& pusher) {
-    if (recorded.changes + recorded.deployments == 0 && notes.empty() &&
+    if (recorded.changes + recorded.deployments + recorded.incidents == 0 && notes.empty() &&
         recorded.delivery_problem.empty()) {
         return std::nullopt;
     }
     std::string line = "pulse-agent: queued " + counted(recorded.changes, "change", "changes") +
                        ", " + counted(recorded.deployments, "deployment", "deployments");
+    if (recorded.incidents > 0) {
+        line += ", " + counted(recorded.incidents, "incident", "incidents");
+    }
     if (!pusher.empty()) {
         line += " (push by " + pusher + ")";
     }

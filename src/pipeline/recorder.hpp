@@ -38,6 +38,7 @@ struct Recorded {
     std::size_t duplicates = 0;
     // Why the background delivery could not start, when it could not.
     std::string delivery_problem;
+    std::size_t incidents = 0;
 };
 
 // Return what an enqueue of `wrapped` newly queued, by type.

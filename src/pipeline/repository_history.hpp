@@ -24,6 +24,20 @@ public:
         return m_repo.resolve(name, target);
     }
 
+    // Return the commits with the messages that contain `marker`.
+    model::Expected<model::CommitGraph>
+    commits_with_messages(const std::vector<std::string>& include,
+                          const std::vector<std::string>& exclude,
+                          std::string_view marker) override;
+
+    // Return the full id of the commit a hex prefix names.
+    model::Expected<derive::IdLookup> lookup_commit(const std::string& prefix) override;
+
+    // Return a commit's message.
+    model::Expected<std::string> message(const std::string& id) override {
+        return m_repo.message(id);
+    }
+
 private:
     git::Repository& m_repo;
 };

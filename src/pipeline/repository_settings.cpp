@@ -43,6 +43,22 @@ Found first_setting(const std::optional<std::string>& flag, const char* flag_nam
     return {std::nullopt, ""};
 }
 
+// Return the values of a multi-valued git config key, each value also split
+// at commas and spaces.
+std::vector<std::string> listed(const git::Repository& repo, const char* key) {
+    std::vector<std::string> values;
+    for (const auto& value : repo.config_strings(key)) {
+        // Also accept one comma- or space-separated value.
+        std::size_t start = 0;
+        while ((start = value.find_first_not_of(", ", start)) != std::string::npos) {
+            const auto end = value.find_first_of(", ", start);
+            values.push_back(value.substr(start, end - start));
+            start = end;
+        }
+    }
+    return values;
+}
+
 std::vector<std::string> branch_globs(const RepositoryOverrides& overrides,
                                       const config::Repository* entry,
                                       const git::Repository& repo) {
@@ -52,17 +68,26 @@ std::vector<std::string> branch_globs(const RepositoryOverrides& overrides,
     if (entry != nullptr && entry->branches) {
         return *entry->branches;
     }
-    std::vector<std::string> globs;
-    for (const auto& value : repo.config_strings("pulse.branches")) {
-        // Also accept one comma- or space-separated value.
-        std::size_t start = 0;
-        while ((start = value.find_first_not_of(", ", start)) != std::string::npos) {
-            const auto end = value.find_first_of(", ", start);
-            globs.push_back(value.substr(start, end - start));
-            start = end;
-        }
-    }
+    auto globs = listed(repo, "pulse.branches");
     return globs.empty() ? std::vector<std::string>{"*"} : globs;
+}
+
+model::Expected<derive::IncidentSources> incident_sources(const RepositoryOverrides& overrides,
+                                                          const config::Repository* entry,
+                                                          const git::Repository& repo) {
+    if (overrides.incidents) {
+        auto sources = derive::parse_incident_sources(*overrides.incidents);
+        return sources ? sources : model::fail("--incidents: " + sources.error().message);
+    }
+    if (entry != nullptr && entry->incidents) {
+        auto sources = derive::parse_incident_sources(*entry->incidents);
+        return sources ? sources
+                       : model::fail("the config file's entry for " + entry->path + ": " +
+                                     sources.error().message);
+    }
+    auto sources = derive::parse_incident_sources(listed(repo, "pulse.incidents"));
+    return sources ? sources
+                   : model::fail("git config pulse.incidents: " + sources.error().message);
 }
 
 model::Expected<derive::Policy> resolve_policy(const config::Repository* entry,
@@ -86,6 +111,7 @@ model::Expected<derive::Policy> resolve_policy(const config::Repository* entry,
                                       "pulse.deployBranch");
     policy.deploy_branch = branch.value.value_or("main");
     policy.branch_globs = branch_globs(o, entry, repo);
+    TRY_ASSIGN(policy.incidents, incident_sources(o, entry, repo));
     auto made = derive::make_policy(std::move(policy));
     if (!made) {
         const auto& origin = pattern.value ? pattern.origin : branch.origin;

@@ -19,6 +19,7 @@ struct RepositoryOverrides {
     std::optional<std::string> tag_pattern;
     std::optional<std::string> deploy_branch;
     std::optional<std::vector<std::string>> branches;
+    std::optional<std::vector<std::string>> incidents;
 };
 
 // The system a repository's events are filed under and how they are derived.
@@ -40,7 +41,8 @@ std::string folder_system(const std::filesystem::path& path);
 
 // Resolve a repository's settings, each from the first that has it: the
 // command line, its entry in the config file, its git config (pulse.system,
-// pulse.strategy, pulse.tagPattern, pulse.deployBranch, pulse.branches), the
+// pulse.strategy, pulse.tagPattern, pulse.deployBranch, pulse.branches,
+// pulse.incidents), the
 // defaults. Errors name the setting and where it came from.
 model::Expected<RepositorySettings> resolve_repository(const config::Config& file,
                                                        const git::Repository& repo,

@@ -12,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fake_history {
@@ -31,6 +32,58 @@ public:
         add({id, Kind::commit, parents, committed, author_time.value_or(committed), ""});
         return id;
     }
+
+    // Give a commit a message (commits have none unless given one).
+    void set_message(const std::string& id, const std::string& message) {
+        require_kind(id, Kind::commit);
+        m_messages[id] = message;
+    }
+
+    // Return commits() with the messages that contain `marker`.
+    model::Expected<model::CommitGraph>
+    commits_with_messages(const std::vector<std::string>& include,
+                          const std::vector<std::string>& exclude,
+                          std::string_view marker) override {
+        auto graph = commits(include, exclude);
+        if (graph) {
+            for (const auto& [id, message] : m_messages) {
+                const auto it = graph->index.find(id);
+                if (it != graph->index.end() && message.find(marker) != std::string::npos) {
+                    graph->messages.emplace(it->second, message);
+                }
+            }
+        }
+        return graph;
+    }
+
+    // Return the commit an id prefix names among every object, as git does.
+    model::Expected<derive::IdLookup> lookup_commit(const std::string& prefix) override {
+        ++m_lookups;
+        std::vector<std::string> matches;
+        for (const auto& [id, object] : m_objects) {
+            if (id.starts_with(prefix)) {
+                matches.push_back(id);
+            }
+        }
+        using Outcome = derive::IdLookup::Outcome;
+        if (matches.size() > 1) {
+            return derive::IdLookup{Outcome::ambiguous, ""};
+        }
+        if (matches.empty() || !is_commit(matches.front())) {
+            return derive::IdLookup{Outcome::unknown, ""};
+        }
+        return derive::IdLookup{Outcome::found, matches.front()};
+    }
+
+    // Return a commit's message.
+    model::Expected<std::string> message(const std::string& id) override {
+        require_kind(id, Kind::commit);
+        const auto it = m_messages.find(id);
+        return it == m_messages.end() ? std::string() : it->second;
+    }
+
+    // Return how many ids were looked up.
+    int lookups() const { return m_lookups; }
 
     // Add commits one on top of the other, the first on `parent` (or a root).
     void chain(const std::vector<std::string>& ids, const std::string& parent = "") {
@@ -306,6 +359,8 @@ private:
     std::map<std::string, std::string> m_refs;
     long long m_clock = 1700000000;
     int m_tag_objects = 0;
+    std::map<std::string, std::string> m_messages;
+    int m_lookups = 0;
 };
 
 } // namespace fake_history

@@ -10,6 +10,13 @@ TEST_SUITE("hook::recorder") {
               "pulse-agent: queued 1 change, 2 deployments (push by ada)");
     }
 
+    TEST_CASE("incidents are counted when there are some") {
+        CHECK(pipeline::summary_line({0, 1, 0, "", 2}, {}, "") ==
+              "pulse-agent: queued 0 changes, 1 deployment, 2 incidents");
+        CHECK(pipeline::summary_line({0, 0, 0, "", 1}, {}, "") ==
+              "pulse-agent: queued 0 changes, 0 deployments, 1 incident");
+    }
+
     TEST_CASE("nothing new and nothing to note is no line") {
         CHECK_FALSE(pipeline::summary_line({0, 0, 7, ""}, {}, "ada").has_value());
     }
