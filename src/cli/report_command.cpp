@@ -196,7 +196,8 @@ int run_report(const std::vector<std::string>& args) {
         read_repositories(command, settings, accumulator);
     }
     const auto result = accumulator.report();
-    std::cout << (command.json ? report::render_json(result) : report::render_text(result));
+    std::cout << (command.json ? report::render_json(result) : report::render_text(result))
+              << std::flush;
     if (command.html) {
         write_html(*command.html, result);
     }

@@ -132,9 +132,11 @@ std::string lead_time_chart(const Keys& keys, const Window& window) {
                           counted(d.changes, "change"));
         }
     }
-    chart.level(std::max(1.0, *keys.lead_time.median),
-                "median " + duration_text(*keys.lead_time.median));
-    return figure("Lead time per deployment (median of its changes; logarithmic scale)",
+    const auto median = duration_text(*keys.lead_time.median);
+    chart.level(std::max(1.0, *keys.lead_time.median), median);
+    return figure("Lead time per deployment (the median of its changes; logarithmic scale); "
+                  "dashed: the median of all changes, " +
+                      median,
                   chart.svg("Lead time per deployment"));
 }
 

@@ -161,9 +161,11 @@ std::vector<SvgChart::Tick> linear_ticks(double high) {
             break;
         }
     }
+    // The values counted are whole (deployments), so no step below one.
+    step = std::max(step, 1.0);
     std::vector<SvgChart::Tick> ticks;
     for (double value = 0; ticks.empty() || ticks.back().first < limit; value += step) {
-        ticks.emplace_back(value, fixed(value, step < 1 ? 1 : 0));
+        ticks.emplace_back(value, fixed(value, 0));
     }
     return ticks;
 }

@@ -51,8 +51,8 @@ private:
 // Return `text` with &, <, >, " and ' escaped for HTML and SVG.
 std::string escaped(const std::string& text);
 
-// Return about five round values from 0 to `high` (1, 2 or 5 times a power
-// of ten apart), each with its label.
+// Return about five round whole values from 0 to at least `high` (1, 2 or 5
+// times a power of ten apart), each with its label.
 std::vector<SvgChart::Tick> linear_ticks(double high);
 
 // Return the durations worth labelling between two times in seconds

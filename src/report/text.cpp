@@ -9,7 +9,7 @@ namespace {
 constexpr std::size_t k_label_width = 22;
 constexpr std::size_t k_figure_width = 27;
 constexpr std::size_t k_band_width = 8;
-constexpr std::size_t k_slowest_id_width = 22;
+constexpr std::size_t k_slowest_id_width = 17;
 
 std::string padded(std::string text, std::size_t width) {
     if (text.size() < width) {
@@ -23,7 +23,7 @@ std::string line(const std::string& label, const std::string& figure,
                  const std::optional<Band>& band = std::nullopt, const std::string& counts = "") {
     std::string text = "  " + padded(label, k_label_width) + padded(figure, k_figure_width);
     if (band || !counts.empty()) {
-        text += padded(band ? std::string(band_name(*band)) : "-", k_band_width) + counts;
+        text += padded(band ? std::string(band_name(*band)) : "", k_band_width) + counts;
     }
     while (!text.empty() && text.back() == ' ') {
         text.pop_back();
@@ -96,9 +96,9 @@ std::string slowest_lines(const std::vector<DeploymentRow>& slowest) {
     for (std::size_t i = 0; i < slowest.size(); ++i) {
         const auto& d = slowest[i];
         auto id =
-            d.id.size() > k_slowest_id_width ? d.id.substr(0, k_slowest_id_width - 1) + "~" : d.id;
+            d.id.size() >= k_slowest_id_width ? d.id.substr(0, k_slowest_id_width - 2) + "~" : d.id;
         text += line(i == 0 ? "slowest deployments" : "",
-                     padded(id, k_slowest_id_width + 1) + duration_text(*d.median_lead_time),
+                     padded(id, k_slowest_id_width) + duration_text(*d.median_lead_time),
                      std::nullopt, counted(d.changes, "change"));
     }
     return text;
