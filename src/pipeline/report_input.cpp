@@ -51,9 +51,34 @@ model::Expected<model::Event> event_of(const std::string& type, const std::strin
     return model::fail("unknown type '" + type + "'");
 }
 
+// Return the time_created of a change body as pulse-agent writes it, without
+// parsing the JSON: a report reads back 100k of them, and this is a third of
+// the time. Nullopt when the body has another shape (then it is parsed).
+std::optional<model::UnixSeconds> written_change_time(const std::string& body) {
+    // Inside a JSON string a quote is escaped, so this is the key itself.
+    constexpr std::string_view k_key = R"("time_created":")";
+    const auto start = body.find(k_key);
+    if (start == std::string::npos) {
+        return std::nullopt;
+    }
+    const auto from = start + k_key.size();
+    const auto end = body.find('"', from);
+    if (end == std::string::npos) {
+        return std::nullopt;
+    }
+    const auto time = model::parse_time(std::string_view(body).substr(from, end - from));
+    return time ? std::optional(*time) : std::nullopt;
+}
+
 } // namespace
 
 model::Expected<model::Envelope> stored_event(const outbox::Record& record) {
+    if (record.type == model::type_name(model::EventType::change)) {
+        if (const auto time = written_change_time(record.body)) {
+            return model::Envelope{record.system, record.environment,
+                                   model::Change{record.id, *time}};
+        }
+    }
     const auto body = Json::parse(record.body, nullptr, false);
     if (!body.is_object()) {
         return model::fail("the body of " + record.type + " '" + record.id + "' is not an object");

@@ -40,6 +40,14 @@ TEST_SUITE("pipeline::report_input") {
         CHECK(std::get<model::Incident>(incident->event).resolved == 1700003800);
     }
 
+    TEST_CASE("stored_event reads a change body of another shape through the JSON parser") {
+        auto spaced = record_of(model::Change{"c1", 1700000000});
+        spaced.body = R"({ "change_id": "c1", "time_created" : "2023-11-14T22:13:20+01:00" })";
+        const auto change = pipeline::stored_event(spaced);
+        REQUIRE(change.has_value());
+        CHECK(std::get<model::Change>(change->event).time == 1700000000 - 3600);
+    }
+
     TEST_CASE("stored_event refuses a body it cannot read") {
         auto bad = record_of(model::Change{"c1", 1700000000});
         bad.body = "not json";
