@@ -59,7 +59,7 @@ A figure in a gap between two of the report's bands gets the lower band
 
 Examples:
   pulse-agent report
-  pulse-agent report --repo /srv/git/shop.git --since 2024-01-01 --until 2024-04-01
+  pulse-agent report --repo shop.git --since 2024-01-01 --until 2024-04-01
   pulse-agent report --repo '/srv/git/*.git' --html /tmp/four-keys.html
   pulse-agent report --system shop --system billing --json | jq .total
 )";
@@ -96,7 +96,7 @@ po::options_description describe_options(ReportCommand& c) {
         "system", po::value<std::vector<std::string>>(&c.systems),
         "report on this system only (repeatable)")("json", po::bool_switch(&c.json),
                                                    "print one JSON document instead of tables")(
-        "html", store(c.html), "also write a self-contained HTML page with charts to FILE");
+        "html", store(c.html), "also write the figures and charts to this HTML file");
     return options;
 }
 
