@@ -6,6 +6,7 @@
 #include "cli/options.hpp"
 #include "cli/outbox_commands.hpp"
 #include "cli/push.hpp"
+#include "cli/report_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/watch_command.hpp"
 #include "model/version.hpp"
@@ -30,6 +31,7 @@ Commands:
   backfill                          derive every event from a repository's history
   flush                             deliver queued events that are due
   outbox [list]                     show what is queued, delivered, rejected
+  report                            the four DORA keys, from the outbox or --repo
   hook post-receive|pre-push        run as a git hook (installed by install-hooks)
   install-hooks, uninstall-hooks    add or remove the hooks in repositories
   watch                             poll mirrors and report what appeared (daemon)
@@ -52,6 +54,7 @@ const std::map<std::string, Command>& commands() {
         {"uninstall-hooks", cli::run_uninstall_hooks},
         {"watch", cli::run_watch},
         {"status", cli::run_status},
+        {"report", cli::run_report},
     };
     return k_commands;
 }

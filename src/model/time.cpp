@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <regex>
 
 namespace model {
@@ -33,7 +34,41 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 // once per fraction digit, so a long one would overflow the stack.
 constexpr std::size_t k_max_calendar = 64;
 
+// Read the form format_rfc3339 writes ("2024-03-31T12:00:00Z") without the
+// regex, which costs more than the rest of reading an event back: a report
+// reads 100k of them. Nullopt for any other form, which the regex then reads.
+std::optional<UnixSeconds> parse_canonical(std::string_view text) {
+    constexpr std::string_view k_shape = "dddd-dd-ddTdd:dd:ddZ";
+    if (text.size() != k_shape.size()) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool digit = text[i] >= '0' && text[i] <= '9';
+        if (k_shape[i] == 'd' ? !digit : text[i] != k_shape[i]) {
+            return std::nullopt;
+        }
+    }
+    auto number = [&](std::size_t at, std::size_t width) {
+        std::int64_t value = 0;
+        for (std::size_t i = at; i < at + width; ++i) {
+            value = value * 10 + (text[i] - '0');
+        }
+        return value;
+    };
+    const auto month = number(5, 2), day = number(8, 2), hour = number(11, 2),
+               minute = number(14, 2), second = number(17, 2);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+        return std::nullopt;
+    }
+    return days_from_civil(number(0, 4), static_cast<unsigned>(month), static_cast<unsigned>(day)) *
+               86400 +
+           hour * 3600 + minute * 60 + second;
+}
+
 Expected<UnixSeconds> parse_calendar(std::string_view text) {
+    if (const auto canonical = parse_canonical(text)) {
+        return *canonical;
+    }
     if (text.size() > k_max_calendar) {
         return fail("expected Unix seconds, YYYY-MM-DD or an RFC 3339 time");
     }

@@ -21,6 +21,7 @@ from pathlib import Path
 FLOORS = {
     "model": 0, "util": 0,
     "git": 1, "derive": 1, "outbox": 1, "sender": 1, "config": 1, "spool": 1,
+    "report": 1,
     "pipeline": 2,
     "hook": 3, "daemon": 3,
     "cli": 4,

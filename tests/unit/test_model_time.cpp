@@ -50,6 +50,15 @@ TEST_SUITE("model::time formatting") {
         CHECK(model::format_rfc3339(-1) == "1969-12-31T23:59:59Z");
     }
 
+    TEST_CASE("reads its own form without the regex, as the regex reads it") {
+        CHECK(model::parse_time("2024-02-29T23:59:60Z").value() == 1709251200);
+        CHECK(model::parse_time("1969-12-31T23:59:59Z").value() == -1);
+        CHECK_FALSE(model::parse_time("2024-13-01T00:00:00Z").has_value());
+        CHECK_FALSE(model::parse_time("2024-01-01T24:00:00Z").has_value());
+        CHECK_FALSE(model::parse_time("2024-01-01T00:00:00z0").has_value());
+        CHECK(model::parse_time("2024-01-01T00:00:00z").value() == 1704067200);
+    }
+
     TEST_CASE("round-trips through parse_time") {
         for (model::UnixSeconds t : {0LL, 1602848432LL, 4102444799LL, 951868799LL}) {
             CHECK(model::parse_time(model::format_rfc3339(t)).value() == t);
