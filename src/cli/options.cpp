@@ -1,8 +1,10 @@
 #include "cli/options.hpp"
 
+#include "pipeline/owner_trust.hpp"
 #include "sender/http_client.hpp"
 
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 namespace cli {
@@ -73,6 +75,10 @@ config::Settings load_settings(const config::Overrides& overrides) {
     auto settings = model::value_or_throw(config::resolve_settings(
         overrides, [](const char* name) -> const char* { return std::getenv(name); }));
     resolved_key() = settings.api_key.value_or("");
+    for (const auto& name : pipeline::trust_configured_owners(settings)) {
+        std::cerr << "pulse-agent: warning: " << settings.config_path << ": trusted_owners names '"
+                  << name << "', who is no user here\n";
+    }
     return settings;
 }
 

@@ -3,6 +3,8 @@
 #include "daemon/mirror_fetch.hpp"
 #include "pipeline/delivery.hpp"
 #include "pipeline/recorded_pushes.hpp"
+#include "pipeline/spool_intake.hpp"
+#include "spool/spool.hpp"
 #include "util/repository_glob.hpp"
 
 #include <cstdlib>
@@ -27,16 +29,32 @@ std::string repositories(std::size_t n) {
     return std::to_string(n) + (n == 1 ? " repository" : " repositories");
 }
 
+// Return the spool folder to watch, made first when it is the single-user
+// layout's own (a server's comes with the package).
+std::filesystem::path prepared_spool(const config::Settings& settings) {
+    if (pipeline::spool_is_private(settings)) {
+        if (auto made = spool::create_private_folder(settings.spool); !made) {
+            spdlog::warn("{}", made.error().message);
+        }
+    }
+    return settings.spool;
+}
+
 } // namespace
 
 Daemon::Daemon(WatchOptions options, WatchPlan plan, Signals& signals)
     : m_options(std::move(options)), m_plan(std::move(plan)), m_signals(signals),
       m_box(model::value_or_throw(outbox::Outbox::open(m_plan.settings.outbox))),
       m_delivery(m_plan.settings.outbox, pipeline::courier_options(m_plan.settings),
-                 signals.stop_flag()) {}
+                 signals.stop_flag()),
+      m_spool_watcher(prepared_spool(m_plan.settings), signals) {}
 
 void Daemon::run() {
     m_delivery.start();
+    if (!m_spool_watcher.problem().empty()) {
+        spdlog::warn("pushes that hooks spool are taken at each poll, not at once: {}",
+                     m_spool_watcher.problem());
+    }
     m_notifier.ready(status_line());
     while (!m_signals.stop_requested()) {
         const auto started = Clock::now();
@@ -61,9 +79,11 @@ bool Daemon::run_once() {
 
 std::size_t Daemon::cycle() {
     std::size_t failed = update_watches();
+    // Spooled pushes first: a poll that saw their commits first would time
+    // them at the poll, not at the push.
+    std::size_t queued = derive_recorded_pushes();
     std::vector<outbox::PollMark> marks;
     marks.reserve(m_watches.size());
-    std::size_t queued = 0;
     for (auto& [path, watch] : m_watches) {
         if (m_signals.stop_requested()) {
             break;
@@ -74,7 +94,6 @@ std::size_t Daemon::cycle() {
             marks.push_back(std::move(*mark));
         }
     }
-    queued += derive_recorded_pushes();
     if (queued > 0) {
         m_delivery.wake();
     }
@@ -176,12 +195,26 @@ void Daemon::record_polls(const std::vector<outbox::PollMark>& marks) {
     }
 }
 
+void Daemon::take_spool() {
+    try {
+        if (derive_recorded_pushes() > 0) {
+            m_delivery.wake();
+        }
+        note_problem("spool", "");
+    } catch (const std::exception& e) {
+        note_problem("spool", e.what());
+    }
+}
+
 void Daemon::wait_for_next_cycle(Clock::time_point next) {
     while (!m_signals.stop_requested() && Clock::now() < next) {
         m_notifier.keep_alive();
         m_signals.wait_until(std::min(next, m_notifier.next_keep_alive()));
         if (m_signals.take_reload()) {
             reload();
+        }
+        if (m_signals.take_nudge()) {
+            take_spool();
         }
     }
 }

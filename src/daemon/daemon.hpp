@@ -4,6 +4,7 @@
 #include "daemon/repository_watch.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
+#include "daemon/spool_watcher.hpp"
 #include "daemon/watch_plan.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/repo_state.hpp"
@@ -44,7 +45,10 @@ private:
     std::optional<outbox::PollMark> poll(RepositoryWatch& watch, std::size_t& queued);
     // Record the cycle's polls; SQLite errors are logged, not fatal.
     void record_polls(const std::vector<outbox::PollMark>& marks);
-    // Sleep until the next cycle, pinging the watchdog and reloading on SIGHUP.
+    // Take what hooks dropped in the spool and derive it, between polls.
+    void take_spool();
+    // Sleep until the next cycle, pinging the watchdog, reloading on SIGHUP
+    // and taking the spool whenever a push lands in it.
     void wait_for_next_cycle(Clock::time_point next);
     // Re-read the config; a broken one is logged and the one in use kept.
     void reload();
@@ -61,6 +65,7 @@ private:
     outbox::Outbox m_box;
     ServiceNotifier m_notifier;
     DeliveryLoop m_delivery;
+    SpoolWatcher m_spool_watcher;
     std::map<std::string, RepositoryWatch> m_watches;
     std::map<std::string, std::string> m_problems;
     std::string m_last_problem;

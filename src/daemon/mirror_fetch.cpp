@@ -1,5 +1,6 @@
 #include "daemon/mirror_fetch.hpp"
 
+#include "git/trust.hpp"
 #include "util/child_process.hpp"
 
 #include <csignal>
@@ -30,15 +31,21 @@ struct Fetch {
 // are blocked and would be inherited), stdin and stdout on /dev/null and
 // stderr on a pipe.
 model::Expected<Fetch> spawn_fetch(const std::filesystem::path& repo) {
-    auto child =
-        util::spawn({.argv = {"git", "-C", repo.string(), "fetch", "--all", "--prune", "--quiet"},
-                     .in = util::Stream::null,
-                     .out = util::Stream::null,
-                     .err = util::Stream::pipe,
-                     .new_process_group = true,
-                     .default_stop_signals = true,
-                     // Never wait for a password nobody will type.
-                     .environment = {"GIT_TERMINAL_PROMPT=0"}});
+    // A trusted owner's mirror is fetched although another user owns it:
+    // git honours safe.directory from its command line.
+    std::vector<std::string> argv{"git"};
+    if (git::is_trusted(repo)) {
+        argv.insert(argv.end(), {"-c", "safe.directory=" + repo.string()});
+    }
+    argv.insert(argv.end(), {"-C", repo.string(), "fetch", "--all", "--prune", "--quiet"});
+    auto child = util::spawn({.argv = argv,
+                              .in = util::Stream::null,
+                              .out = util::Stream::null,
+                              .err = util::Stream::pipe,
+                              .new_process_group = true,
+                              .default_stop_signals = true,
+                              // Never wait for a password nobody will type.
+                              .environment = {"GIT_TERMINAL_PROMPT=0"}});
     TRY(child);
     return Fetch{std::move(*child), {}};
 }

@@ -74,9 +74,22 @@ bool Signals::take_reload() {
     return m_reload.exchange(false);
 }
 
+void Signals::nudge() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_nudged = true;
+    }
+    m_wake.notify_all();
+}
+
+bool Signals::take_nudge() {
+    return m_nudged.exchange(false);
+}
+
 void Signals::wait_until(Clock::time_point deadline) {
     std::unique_lock lock(m_mutex);
-    m_wake.wait_until(lock, deadline, [this] { return m_stop.load() || m_reload.load(); });
+    m_wake.wait_until(lock, deadline,
+                      [this] { return m_stop.load() || m_reload.load() || m_nudged.load(); });
 }
 
 } // namespace pulse_daemon

@@ -11,7 +11,7 @@ namespace pulse_daemon {
 
 // SIGTERM, SIGINT and SIGHUP as the daemon sees them: blocked in every thread
 // and taken by one thread of their own, which turns them into flags and wakes
-// whoever sleeps in wait_until().
+// whoever sleeps in wait_until(); nudges from the spool watcher wake it too.
 class Signals {
 public:
     using Clock = std::chrono::steady_clock;
@@ -33,7 +33,11 @@ public:
     void request_stop();
     // Return whether SIGHUP arrived since the last call, and forget it.
     bool take_reload();
-    // Sleep until `deadline`, or until a signal arrives.
+    // Wake whoever sleeps in wait_until(): something landed in the spool.
+    void nudge();
+    // Return whether nudge() was called since the last call, and forget it.
+    bool take_nudge();
+    // Sleep until `deadline`, or until a signal or a nudge arrives.
     void wait_until(Clock::time_point deadline);
 
 private:
@@ -44,6 +48,7 @@ private:
 
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_reload{false};
+    std::atomic<bool> m_nudged{false};
     std::atomic<bool> m_done{false};
     std::atomic<int> m_stop_signal{0};
     std::mutex m_mutex;

@@ -5,6 +5,7 @@
 #include "git/libgit2.hpp"
 #include "git/path_changes.hpp"
 #include "git/ref_reader.hpp"
+#include "git/trust.hpp"
 
 #include <fstream>
 #include <unordered_set>
@@ -15,9 +16,12 @@ namespace {
 
 // Add what a user can do about the libgit2 errors that have a known cause.
 std::string with_hint(std::string message, const std::filesystem::path& path) {
-    if (message.find("not owned by current user") != std::string::npos) {
-        message += " (run pulse-agent as the repository's owner, or mark it safe with `git config "
-                   "--global --add safe.directory " +
+    // libgit2 1.5 words a refused owner as a missing safe.directory value.
+    if (message.find("not owned by current user") != std::string::npos ||
+        message.find("'safe.directory'") != std::string::npos) {
+        message += " (run pulse-agent as the repository's owner, or trust its owner with "
+                   "`trusted_owners:` in the config file; git itself needs `git config --global "
+                   "--add safe.directory " +
                    path.string() + "`)";
     } else if (message.find("objectformat") != std::string::npos) {
         message += " (SHA-256 repositories need a newer libgit2 than this build's " +
@@ -107,6 +111,7 @@ model::Expected<Repository> Repository::open(const std::filesystem::path& path) 
         return model::fail(context + ": " + (ec ? ec.message() : "no such file or directory"));
     }
     git_repository* repo = nullptr;
+    const TrustScope trust(path);
     if (api().repository_open_ext(&repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) !=
         0) {
         return model::fail(with_hint(error_message(context), path));
@@ -117,6 +122,7 @@ model::Expected<Repository> Repository::open(const std::filesystem::path& path) 
 model::Expected<Repository> Repository::discover(const std::filesystem::path& start) {
     ensure_initialized();
     git_repository* repo = nullptr;
+    const TrustScope trust(start);
     if (api().repository_open_ext(&repo, start.c_str(), 0, nullptr) != 0) {
         return model::fail(
             with_hint(error_message("opening repository '" + start.string() + "'"), start));

@@ -1,5 +1,6 @@
 #include "hook/hook_site.hpp"
 
+#include "git/trust.hpp"
 #include "util/child_process.hpp"
 
 #include <cstdlib>
@@ -46,9 +47,13 @@ model::Expected<RepositoryHooks> locate_hooks(const fs::path& path) {
     // GIT_CEILING_DIRECTORIES keeps git from finding an enclosing repository
     // when `path` is none.
     ::setenv("GIT_CEILING_DIRECTORIES", where.parent_path().c_str(), 1);
-    auto printed =
-        util::run_for_output({"git", "-C", where.string(), "rev-parse", "--is-bare-repository",
-                              "--absolute-git-dir", "--git-path", "hooks"});
+    std::vector<std::string> argv{"git"};
+    if (git::is_trusted(where)) {
+        argv.insert(argv.end(), {"-c", "safe.directory=" + where.string()});
+    }
+    argv.insert(argv.end(), {"-C", where.string(), "rev-parse", "--is-bare-repository",
+                             "--absolute-git-dir", "--git-path", "hooks"});
+    auto printed = util::run_for_output(argv);
     if (!printed) {
         return model::fail("'" + path.string() + "' is not a git repository: " + printed.error());
     }

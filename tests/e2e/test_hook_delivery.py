@@ -2,11 +2,13 @@
 detached process delivers what the hook queued, the API being down or
 silent only delays delivery, and a broken outbox or config costs one line."""
 
+import sqlite3
 import time
 
 from agent_env import aimed_env, delivered_ids, flush_until_drained
 from conftest import API_KEY, PulseServer, free_port, git, outbox_rows, run
-from test_hook_support import Server, change_ids, commits, remote_lines, timed_push
+from test_hook_support import (Server, change_ids, commits, git_push, remote_lines,
+                               timed_push)
 
 # A push with the hook may take this much longer than git alone, in any of
 # these tests (they run on a loaded machine); the API answering in seconds.
@@ -126,3 +128,25 @@ def test_unreadable_repository_costs_one_line(agent, env, workdir):
     assert result.stderr.startswith("pulse-agent: error: this push was not recorded: "
                                     "opening repository '%s" % (workdir / "not-a-repository"))
 
+
+
+def test_a_push_never_waits_on_an_outbox_another_process_holds(agent, env, workdir, server):
+    aimed = aimed_env(env, workdir, server.url)
+    repo, clone = pushed_repository(agent, aimed, workdir)
+    run([agent, "outbox"], aimed)  # the outbox exists, as on any server in use
+    holder = sqlite3.connect(aimed["PULSE_OUTBOX"], timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a write transaction, held
+    try:
+        started = time.time()
+        result = git_push(clone, aimed, "origin", "main")
+        seconds = time.time() - started
+        assert remote_lines(result) == []
+        assert seconds < PROMPT
+        assert len(list((workdir / "spool").glob("*.push"))) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    # Once the outbox is free, a flush takes the push and delivers it.
+    flushed = flush_until_drained(agent, aimed, timeout=20)
+    assert flushed.returncode == 0, flushed.stderr
+    assert set(delivered_ids(server)) == repo.rev_list("main")
