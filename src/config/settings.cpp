@@ -109,6 +109,11 @@ std::filesystem::path default_outbox_path(const Getenv& getenv) {
 }
 
 model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        return model::fail("reading API key file '" + path.string() +
+                           "': it is a directory, not a file");
+    }
     std::ifstream in(path);
     if (!in) {
         return model::fail("reading API key file '" + path.string() + "': " + std::strerror(errno));

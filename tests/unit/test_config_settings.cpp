@@ -106,7 +106,8 @@ TEST_SUITE("config::Settings") {
         const auto file = write_file(s, "c.yaml", "api_key_file: " + s.path().string() + "\n");
         const auto env = env_of({{"PULSE_CONFIG", file}});
         // The key file is a folder: reading it fails, so skipping it shows.
-        CHECK_FALSE(config::resolve_settings({}, env, k_read).has_value());
+        CHECK(config::resolve_settings({}, env, k_read).error().message ==
+              "reading API key file '" + s.path().string() + "': it is a directory, not a file");
         const auto skipped = config::resolve_settings({}, env, config::KeyUse::skip).value();
         CHECK_FALSE(skipped.api_key.has_value());
         CHECK(skipped.key_source.configured());
