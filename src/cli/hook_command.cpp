@@ -40,6 +40,13 @@ source, /usr/share/doc/pulse-agent/derivation.md when installed):
                 as a moved release tag, and errors. `flush` and the daemon
                 derive recorded pushes too, so none waits for the next push.
 
+Recording reads only outbox, spool, system, hook, repositories and
+trusted_owners from the config file, and never the API key (`hook deliver`
+reads it when it delivers). A problem elsewhere in the file is ignored; one in
+those keys takes the key's default (hook.deliver: none) and prints one warning
+line, and the push is derived once the config is fixed. `pulse-agent config
+check` lists every problem.
+
 It never fails a push and never makes it wait: it always exits 0 (with
 --chain, the chained hook's status) and does no network I/O itself.
 post-receive prints nothing unless something went wrong (one line); pre-push
