@@ -319,7 +319,8 @@ int run_backfill(const std::vector<std::string>& args) {
     }
     const auto vm = parse(args, options);
     read_options(vm, command);
-    const auto settings = load_settings(command.overrides);
+    const auto settings = load_settings(command.overrides, command.dry_run ? config::KeyUse::skip
+                                                                           : config::KeyUse::read);
     return backfill_all(command, settings);
 }
 

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/backfill.hpp"
+#include "cli/config_command.hpp"
 #include "cli/hook_command.hpp"
 #include "cli/install_hooks.hpp"
 #include "cli/options.hpp"
@@ -36,6 +37,7 @@ Commands:
   install-hooks, uninstall-hooks    add or remove the hooks in repositories
   watch                             poll mirrors and report what appeared (daemon)
   status                            what the daemon watches and delivered
+  config check [FILE]               check a config file: every key, all errors
   version                           print the version
 
 Run `pulse-agent COMMAND --help` for a command's options and examples.
@@ -55,6 +57,7 @@ const std::map<std::string, Command>& commands() {
         {"watch", cli::run_watch},
         {"status", cli::run_status},
         {"report", cli::run_report},
+        {"config", cli::run_config},
     };
     return k_commands;
 }

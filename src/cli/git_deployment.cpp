@@ -144,7 +144,7 @@ int run_git_deployment(const std::vector<std::string>& args) {
         }
         return k_exit_ok;
     }
-    const auto settings = load_settings(command.overrides);
+    const auto settings = load_settings(command.overrides, config::KeyUse::read);
     std::vector<model::Envelope> envelopes;
     for (const auto& event : events) {
         envelopes.push_back(model::Envelope{settings.system, ci_environment(), event});

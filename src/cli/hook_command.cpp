@@ -40,6 +40,13 @@ source, /usr/share/doc/pulse-agent/derivation.md when installed):
                 as a moved release tag, and errors. `flush` and the daemon
                 derive recorded pushes too, so none waits for the next push.
 
+Recording reads only outbox, spool, system, hook, repositories and
+trusted_owners from the config file, and never the API key (`hook deliver`
+reads it when it delivers). A problem elsewhere in the file is ignored; one in
+those keys takes the key's default (hook.deliver: none) and prints one warning
+line, and the push is derived once the config is fixed. `pulse-agent config
+check` lists every problem.
+
 It never fails a push and never makes it wait: it always exits 0 (with
 --chain, the chained hook's status) and does no network I/O itself.
 post-receive prints nothing unless something went wrong (one line); pre-push
@@ -108,12 +115,28 @@ void record_sent_commits(const HookArgs& args, const hook::HookContext& context,
     }
 }
 
-// Record the push and print its one line at most; never throws.
+// Say in one line that the config file has problems the hook took in stride.
+void print_config_warnings(const std::vector<std::string>& warnings) {
+    if (warnings.empty()) {
+        return;
+    }
+    std::cerr << "pulse-agent: warning: " << warnings.front();
+    if (warnings.size() > 1) {
+        std::cerr << " (and " << warnings.size() - 1 << " more: `pulse-agent config check`)";
+    }
+    std::cerr << "\n";
+}
+
+// Record the push and print its one line at most (and one about the
+// config file's problems); never throws.
 void record_and_report(const HookArgs& args, const std::string& input, model::UnixSeconds start) {
     const auto context = hook::read_context();
     hook::clear_git_environment();
     try {
-        const auto settings = cli::load_settings({});
+        // A problem in a key the hook does not use must not cost a push.
+        const auto loaded = cli::load_tolerant_settings({config::k_hook_keys, true});
+        print_config_warnings(loaded.warnings);
+        const auto& settings = loaded.settings;
         if (args.kind == hook::HookKind::post_receive) {
             record_received_push(context, settings, input, start);
         } else {
@@ -145,11 +168,29 @@ int run_as_hook(const HookArgs& args) {
 // a busy server as SCHED_IDLE could.
 constexpr int k_background_niceness = 19;
 
+// Read the API key when this process will deliver; a key it cannot read
+// leaves the events queued, and the push is derived all the same.
+bool read_key_if_delivering(config::Settings& settings) {
+    if (settings.file.hook.deliver != "background" || !settings.key_source.configured()) {
+        return true;
+    }
+    try {
+        cli::read_api_key(settings);
+        return true;
+    } catch (const std::exception& e) {
+        std::cerr << "pulse-agent: error: " << e.what() << "\n";
+        return false;
+    }
+}
+
 int run_delivery() {
     ::setpriority(PRIO_PROCESS, 0, k_background_niceness);
     hook::clear_git_environment();
     try {
-        return hook::deliver_in_background(cli::load_settings({})) ? k_exit_ok : k_exit_error;
+        // What it derives and sends must be as configured: no fallbacks.
+        auto settings = cli::load_tolerant_settings({config::k_hook_delivery_keys, false}).settings;
+        const bool key_read = read_key_if_delivering(settings);
+        return hook::deliver_in_background(settings) && key_read ? k_exit_ok : k_exit_error;
     } catch (const std::exception&) {
         return k_exit_error;
     }

@@ -69,17 +69,31 @@ std::string& resolved_key() {
     return key;
 }
 
+const char* process_getenv(const char* name) {
+    return std::getenv(name);
+}
+
 } // namespace
 
-config::Settings load_settings(const config::Overrides& overrides) {
-    auto settings = model::value_or_throw(config::resolve_settings(
-        overrides, [](const char* name) -> const char* { return std::getenv(name); }));
+config::Settings load_settings(const config::Overrides& overrides, config::KeyUse key_use) {
+    auto settings =
+        model::value_or_throw(config::resolve_settings(overrides, process_getenv, key_use));
     resolved_key() = settings.api_key.value_or("");
     for (const auto& name : pipeline::trust_configured_owners(settings)) {
         std::cerr << "pulse-agent: warning: " << settings.config_path << ": trusted_owners names '"
                   << name << "', who is no user here\n";
     }
     return settings;
+}
+
+config::TolerantSettings load_tolerant_settings(const config::Tolerance& tolerance) {
+    return model::value_or_throw(
+        config::resolve_tolerant_settings({}, process_getenv, config::KeyUse::skip, tolerance));
+}
+
+void read_api_key(config::Settings& settings) {
+    settings.api_key = model::value_or_throw(settings.key_source.read());
+    resolved_key() = settings.api_key.value_or("");
 }
 
 std::string scrub(std::string message) {

@@ -43,8 +43,17 @@ po::variables_map parse(const std::vector<std::string>& args,
                         const po::positional_options_description* positional = nullptr);
 
 // Resolve the settings from the overrides, this process's environment and the
-// config file, and remember the API key so that scrub() can hide it.
-config::Settings load_settings(const config::Overrides& overrides);
+// config file; with KeyUse::read also read the API key, remembered so that
+// scrub() can hide it.
+config::Settings load_settings(const config::Overrides& overrides, config::KeyUse key_use);
+
+// Resolve the settings, without the API key, for a command that depends on
+// only some keys of the config file (a hook).
+config::TolerantSettings load_tolerant_settings(const config::Tolerance& tolerance);
+
+// Read the API key into settings loaded without it, remembered for scrub():
+// for a command that learns late whether it will send.
+void read_api_key(config::Settings& settings);
 
 // Return a message with every API key this process has seen (PULSE_API_KEY,
 // or resolved by load_settings) removed, also in URL-encoded form.

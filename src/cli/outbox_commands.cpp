@@ -112,7 +112,7 @@ int list_events(const std::vector<std::string>& args) {
                 : name == "delivered" ? outbox::State::delivered
                                       : outbox::State::rejected;
     }
-    auto box = pipeline::open_outbox(load_settings(overrides));
+    auto box = pipeline::open_outbox(load_settings(overrides, config::KeyUse::skip));
     box.each(state, [json](const outbox::Record& record) {
         json ? print_json_line(record) : print_text_line(record);
     });
@@ -131,7 +131,7 @@ int run_flush(const std::vector<std::string>& args) {
         return k_exit_ok;
     }
     parse(args, options);
-    const auto settings = load_settings(overrides);
+    const auto settings = load_settings(overrides, config::KeyUse::read);
     auto box = pipeline::open_outbox(settings);
     const auto derived =
         pipeline::derive_recorded_pushes(settings, box, pipeline::delivery_lock_patience(settings));
@@ -184,7 +184,7 @@ int run_outbox(const std::vector<std::string>& args) {
     po::options_description options("Options");
     add_common_options(options, overrides);
     parse(args, options);
-    const auto settings = load_settings(overrides);
+    const auto settings = load_settings(overrides, config::KeyUse::skip);
     auto box = pipeline::open_outbox(settings);
     const auto counts = box.counts(model::now());
     std::cout << "outbox: " << settings.outbox.string() << "\n"

@@ -104,7 +104,8 @@ int push_event(const std::string& kind, const std::vector<std::string>& args) {
     if (vm.count("system")) {
         p.overrides.system = vm["system"].as<std::string>();
     }
-    const auto settings = load_settings(p.overrides);
+    const auto settings =
+        load_settings(p.overrides, p.dry_run ? config::KeyUse::skip : config::KeyUse::read);
     const model::Envelope envelope{settings.system, ci_environment(), build_event(kind, vm)};
     if (p.dry_run) {
         std::cout << model::to_json(envelope.event) << "\n";

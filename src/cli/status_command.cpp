@@ -130,7 +130,7 @@ int run_status(const std::vector<std::string>& args) {
         std::cout << k_status_help << "\n" << description << "\n" << cli::k_exit_codes_help;
         return cli::k_exit_ok;
     }
-    const auto report = read_report(cli::load_settings(overrides));
+    const auto report = read_report(cli::load_settings(overrides, config::KeyUse::skip));
     json ? print_json(report) : print_text(report);
     return cli::k_exit_ok;
 }

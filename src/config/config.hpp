@@ -60,10 +60,39 @@ struct Config {
     std::vector<Repository> repositories;
 };
 
+// One thing wrong with a config file, located.
+struct Problem {
+    // The top-level key it belongs to ("watch"); empty for the file as a whole.
+    std::string section;
+    // Where and what: "f.yaml:3:5: unknown key 'intervall' in watch".
+    std::string message;
+    // What a command that carries on does instead: "using the default".
+    std::string fallback = "using the default";
+    // A doubt rather than an error: `config check` still passes.
+    bool warning = false;
+    int line = 0;
+    int column = 0;
+};
+
+// A config file's contents and everything wrong with it.
+struct ParsedConfig {
+    // The contents; a key with a problem holds its fallback.
+    Config config;
+    // Every problem, in the order of the file.
+    std::vector<Problem> problems;
+};
+
+// Parse config text, collecting every problem rather than stopping at the first.
+ParsedConfig read_config(std::string_view text, const std::string& file_name);
+
+// Read and parse a config file, collecting every problem; fails only when
+// the file cannot be read.
+model::Expected<ParsedConfig> read_config_file(const std::filesystem::path& path);
+
 // Parse config text; errors name the file, line and column ("f.yaml:3:5: ...").
 model::Expected<Config> parse_config(std::string_view text, const std::string& file_name);
 
-// Read and parse a config file.
+// Read and parse a config file; its first problem is the error.
 model::Expected<Config> load_config(const std::filesystem::path& path);
 
 } // namespace config

@@ -28,22 +28,38 @@ std::optional<std::string> first_of(std::initializer_list<std::optional<std::str
     return std::nullopt;
 }
 
-model::Expected<Config> load_chosen_config(const Overrides& overrides, const Getenv& getenv,
-                                           std::string& chosen) {
+model::Expected<ParsedConfig> load_chosen_config(const Overrides& overrides, const Getenv& getenv,
+                                                 std::string& chosen) {
     auto path = first_of({overrides.config_path, from_env(getenv, "PULSE_CONFIG")});
     if (!path) {
         std::error_code ec;
         if (!std::filesystem::exists(k_default_config_path, ec)) {
-            return Config{};
+            return ParsedConfig{};
         }
         path = k_default_config_path;
     }
     chosen = *path;
-    return load_config(*path);
+    return read_config_file(*path);
 }
 
-model::Expected<std::optional<std::string>> resolve_key(const Overrides& overrides,
-                                                        const Getenv& getenv, const Config& file) {
+// Return the config, refusing it for a problem the tolerance does not take.
+model::Expected<Config> tolerated(ParsedConfig parsed, const Tolerance& tolerance,
+                                  std::vector<std::string>& warnings) {
+    for (const auto& problem : parsed.problems) {
+        const bool used =
+            problem.section.empty() || !tolerance.used || tolerance.used->contains(problem.section);
+        if (!used || problem.warning) {
+            continue;
+        }
+        if (!tolerance.fallbacks) {
+            return model::fail(problem.message);
+        }
+        warnings.push_back(problem.message + "; " + problem.fallback);
+    }
+    return std::move(parsed.config);
+}
+
+KeySource key_source(const Overrides& overrides, const Getenv& getenv, const Config& file) {
     // A key given directly beats a key file at the same level.
     const std::optional<std::string> levels[][2] = {
         {overrides.api_key, overrides.api_key_file},
@@ -52,14 +68,29 @@ model::Expected<std::optional<std::string>> resolve_key(const Overrides& overrid
     };
     for (const auto& level : levels) {
         if (level[0]) {
-            return level[0];
+            return KeySource{level[0], std::nullopt};
         }
         if (level[1]) {
-            TRY_ASSIGN(auto key, read_key_file(*level[1]));
-            return std::optional<std::string>(std::move(key));
+            return KeySource{std::nullopt, std::filesystem::path(*level[1])};
         }
     }
-    return std::optional<std::string>();
+    return KeySource{};
+}
+
+// Fill in everything but the config file and the key from their sources.
+void resolve_paths_and_names(Settings& settings, const Overrides& overrides, const Getenv& getenv) {
+    settings.base_url =
+        first_of({overrides.base_url, from_env(getenv, "PULSE_BASE_URL"), settings.file.base_url})
+            .value_or(k_default_base_url);
+    auto outbox =
+        first_of({overrides.outbox, from_env(getenv, "PULSE_OUTBOX"), settings.file.outbox});
+    settings.outbox = outbox ? std::filesystem::path(*outbox) : default_outbox_path(getenv);
+    auto spool = first_of({overrides.spool, from_env(getenv, "PULSE_SPOOL"), settings.file.spool});
+    settings.spool =
+        spool ? std::filesystem::path(*spool) : settings.outbox.parent_path() / "spool";
+    settings.system =
+        first_of({overrides.system, from_env(getenv, "PULSE_SYSTEM"), settings.file.system})
+            .value_or("");
 }
 
 } // namespace
@@ -78,6 +109,11 @@ std::filesystem::path default_outbox_path(const Getenv& getenv) {
 }
 
 model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        return model::fail("reading API key file '" + path.string() +
+                           "': it is a directory, not a file");
+    }
     std::ifstream in(path);
     if (!in) {
         return model::fail("reading API key file '" + path.string() + "': " + std::strerror(errno));
@@ -93,23 +129,36 @@ model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
     return key;
 }
 
-model::Expected<Settings> resolve_settings(const Overrides& overrides, const Getenv& getenv) {
-    Settings settings;
-    TRY_ASSIGN(settings.file, load_chosen_config(overrides, getenv, settings.config_path));
-    TRY_ASSIGN(settings.api_key, resolve_key(overrides, getenv, settings.file));
-    settings.base_url =
-        first_of({overrides.base_url, from_env(getenv, "PULSE_BASE_URL"), settings.file.base_url})
-            .value_or(k_default_base_url);
-    auto outbox =
-        first_of({overrides.outbox, from_env(getenv, "PULSE_OUTBOX"), settings.file.outbox});
-    settings.outbox = outbox ? std::filesystem::path(*outbox) : default_outbox_path(getenv);
-    auto spool = first_of({overrides.spool, from_env(getenv, "PULSE_SPOOL"), settings.file.spool});
-    settings.spool =
-        spool ? std::filesystem::path(*spool) : settings.outbox.parent_path() / "spool";
-    settings.system =
-        first_of({overrides.system, from_env(getenv, "PULSE_SYSTEM"), settings.file.system})
-            .value_or("");
-    return settings;
+model::Expected<std::optional<std::string>> KeySource::read() const {
+    if (key) {
+        return key;
+    }
+    if (file) {
+        TRY_ASSIGN(auto text, read_key_file(*file));
+        return std::optional<std::string>(std::move(text));
+    }
+    return std::optional<std::string>();
+}
+
+model::Expected<TolerantSettings> resolve_tolerant_settings(const Overrides& overrides,
+                                                            const Getenv& getenv, KeyUse key_use,
+                                                            const Tolerance& tolerance) {
+    TolerantSettings tolerant;
+    auto& settings = tolerant.settings;
+    TRY_ASSIGN(auto parsed, load_chosen_config(overrides, getenv, settings.config_path));
+    TRY_ASSIGN(settings.file, tolerated(std::move(parsed), tolerance, tolerant.warnings));
+    settings.key_source = key_source(overrides, getenv, settings.file);
+    if (key_use == KeyUse::read) {
+        TRY_ASSIGN(settings.api_key, settings.key_source.read());
+    }
+    resolve_paths_and_names(settings, overrides, getenv);
+    return tolerant;
+}
+
+model::Expected<Settings> resolve_settings(const Overrides& overrides, const Getenv& getenv,
+                                           KeyUse key_use) {
+    TRY_ASSIGN(auto tolerant, resolve_tolerant_settings(overrides, getenv, key_use, {}));
+    return std::move(tolerant.settings);
 }
 
 } // namespace config

@@ -38,7 +38,7 @@ model::Expected<WatchPlan> make_plan(const WatchOptions& options, const config::
         overrides.api_key_file = credential_key_file(getenv);
     }
     WatchPlan plan;
-    TRY_ASSIGN(plan.settings, config::resolve_settings(overrides, getenv));
+    TRY_ASSIGN(plan.settings, config::resolve_settings(overrides, getenv, config::KeyUse::read));
     const auto& watch = plan.settings.file.watch;
     const double interval = options.interval.value_or(static_cast<double>(watch.interval));
     if (!std::isfinite(interval) || interval < k_min_interval) {

@@ -8,7 +8,7 @@ import time
 from agent_env import aimed_env, delivered_ids, flush_until_drained
 from conftest import API_KEY, PulseServer, free_port, git, outbox_rows, run
 from test_hook_support import (Server, change_ids, commits, git_push, remote_lines,
-                               timed_push)
+                               timed_push, waiting_pushes)
 
 # A push with the hook may take this much longer than git alone, in any of
 # these tests (they run on a loaded machine); the API answering in seconds.
@@ -107,15 +107,17 @@ def test_unwritable_spool_and_outbox_cost_one_clear_line_not_the_push(agent, env
     assert server.rev_list("main")
 
 
-def test_bad_config_costs_one_line_naming_the_file(agent, env, workdir):
+def test_bad_config_costs_one_line_naming_the_file_not_the_push(agent, env, workdir):
     config = workdir / "bad.yaml"
     config.write_text("hook:\n  deliver: sometimes\n")
     broken = dict(env, PULSE_CONFIG=str(config))
     _, clone = pushed_repository(agent, broken, workdir)
     result, _, _, _ = timed_push(clone, broken, "origin", "main")
-    [line] = remote_lines(result)
-    assert line.startswith("pulse-agent: error: this push was not recorded: ")
-    assert str(config) in line and "deliver" in line
+    # Recorded all the same (docs/hooks.md): a guess could deliver twice, so none.
+    assert remote_lines(result) == [
+        "pulse-agent: warning: %s:2:12: 'deliver' must be background, none or service; "
+        "using none" % config]
+    assert waiting_pushes(env) == 1
 
 
 def test_unreadable_repository_costs_one_line(agent, env, workdir):

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <doctest/doctest.h>
+#include <regex>
 
 namespace {
 
@@ -133,10 +134,10 @@ repositories:
               "c.yaml:2:11: unterminated quoted string");
         CHECK(error_of("branches: [\"main]\n").starts_with("c.yaml:"));
         const auto quoted = config::parse_config(
-            "system: \"a \\\" b\"\nbase_url: 'it''s'\nrepositories: [\"/x\"]\n", "c.yaml");
+            "system: \"a \\\" b\"\noutbox: 'it''s'\nrepositories: [\"/x\"]\n", "c.yaml");
         REQUIRE(quoted.has_value());
         CHECK(quoted->system == "a \" b");
-        CHECK(quoted->base_url == "it's");
+        CHECK(quoted->outbox == "it's");
         CHECK(quoted->repositories.at(0).path == "/x");
     }
 
@@ -164,6 +165,95 @@ repositories:
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().message ==
               "reading config '/nonexistent/pulse.yaml': No such file or directory");
+    }
+}
+
+namespace {
+
+// Return every problem message of a config text, in order.
+std::vector<std::string> problems_of(const std::string& text) {
+    std::vector<std::string> messages;
+    for (const auto& problem : config::read_config(text, "c.yaml").problems) {
+        messages.push_back(problem.message);
+    }
+    return messages;
+}
+
+// Return what std::regex says of a pattern it cannot compile.
+std::string regex_error(const std::string& pattern) {
+    try {
+        std::regex compiled(pattern);
+    } catch (const std::regex_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_SUITE("config::ParsedConfig") {
+    TEST_CASE("every problem is reported, located, in the order of the file") {
+        CHECK(problems_of("watch:\n  intervall: 5\nbase_url: example.com\n"
+                          "timeouts: {total: soon, connect: 0}\nhook: {deliver: later}\n"
+                          "repositories:\n  - path: /x\n    tag_pattern: 'v(['\n"
+                          "retry: {max_age: 999999999999}\nsystem: a\nsystem: b\n") ==
+              std::vector<std::string>{
+                  "c.yaml:2:3: unknown key 'intervall' in watch",
+                  "c.yaml:3:11: 'base_url' must be a URL that starts with http:// or https://",
+                  "c.yaml:4:19: 'total' must be a whole number of seconds, not 'soon'",
+                  "c.yaml:4:34: 'connect' must be positive",
+                  "c.yaml:5:17: 'deliver' must be background, none or service",
+                  "c.yaml:8:18: 'tag_pattern' is not a regular expression: " + regex_error("v(["),
+                  "c.yaml:9:18: 'max_age' must be at most 315360000 (ten years)",
+                  "c.yaml:11:1: 'system' is given twice in the config file"});
+    }
+
+    TEST_CASE("each problem names its top-level key and what is used instead") {
+        const auto parsed = config::read_config(
+            "outbox: /o.db\nwatch: {interval: 0}\nhook: {quiet: maybe, deliver: later}\n"
+            "bogus: 1\nrepositories:\n  - system: x\n  - path: /y\n    strategy: weekly\n",
+            "c.yaml");
+        REQUIRE(parsed.problems.size() == 6);
+        const auto& p = parsed.problems;
+        CHECK((p[0].section == "watch" && p[0].fallback == "using the default"));
+        CHECK((p[1].section == "hook" && p[1].fallback == "using the default"));
+        CHECK((p[2].section == "hook" && p[2].fallback == "using none"));
+        CHECK((p[3].section.empty() && p[3].fallback == "ignoring it"));
+        CHECK((p[4].section == "repositories" && p[4].fallback == "ignoring this repository"));
+        CHECK((p[5].section == "repositories" && p[5].fallback == "using the default"));
+        // What could be read was read; a broken key holds its fallback.
+        const auto& c = parsed.config;
+        CHECK(c.outbox == "/o.db");
+        CHECK(c.watch.interval == 60);
+        CHECK_FALSE(c.hook.quiet);
+        CHECK(c.hook.deliver == "none");
+        REQUIRE(c.repositories.size() == 1);
+        CHECK(c.repositories[0].path == "/y");
+        CHECK_FALSE(c.repositories[0].strategy.has_value());
+    }
+
+    TEST_CASE("a file that cannot be read as a whole is one problem and every default") {
+        for (const std::string text :
+             {"outbox: /o.db\nsystem: [a\n", "outbox: \"/o.db\nsystem: a\n",
+              "outbox: /o.db\n---\nsystem: a\n", "- outbox\n"}) {
+            CAPTURE(text);
+            const auto parsed = config::read_config(text, "c.yaml");
+            REQUIRE(parsed.problems.size() == 1);
+            CHECK(parsed.problems[0].section.empty());
+            CHECK(parsed.problems[0].fallback == "using the defaults");
+            CHECK_FALSE(parsed.config.outbox.has_value());
+        }
+    }
+
+    TEST_CASE("a URL with a scheme and a pattern that compiles are no problem") {
+        CHECK(config::read_config(
+                  "base_url: HTTPS://x\nrepositories: [{path: /x, tag_pattern: '^v\\d+$'}]\n",
+                  "c.yaml")
+                  .problems.empty());
+        CHECK(config::read_config("base_url: ftp://x\n", "c.yaml").problems.size() == 1);
+        CHECK(config::read_config("base_url: https://x:8080/p\n", "c.yaml").problems.empty());
+        CHECK(config::read_config("base_url: http://127.0.0.1\n", "c.yaml").problems.empty());
+        CHECK(config::read_config("timeouts: {total: 315360000}\n", "c.yaml").problems.empty());
     }
 }
 
