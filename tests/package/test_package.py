@@ -180,3 +180,77 @@ def test_lintian_reports_no_errors(deb):
     print(result.stdout + result.stderr)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not re.search(r"^E: ", result.stdout, re.M)
+
+
+# Runs as root in a mount namespace of its own, with /etc, /usr and /var
+# copy-on-write overlays on a tmpfs: dpkg, adduser and the maintainer scripts
+# change only the overlays, which go with the namespace.
+PRIVATE_ROOT = r"""
+scratch=$1 deb=$2
+mount --make-rprivate /
+mount -t tmpfs tmpfs "$scratch"
+for dir in etc usr var; do
+    mkdir -p "$scratch/$dir/upper" "$scratch/$dir/work"
+    mount -t overlay overlay \
+        -o "lowerdir=/$dir,upperdir=$scratch/$dir/upper,workdir=$scratch/$dir/work" "/$dir"
+done
+facts() {
+    echo "== $1"
+    id pulse-agent 2>&1 || true
+    for path in /var/lib/pulse-agent /var/spool/pulse-agent /etc/pulse-agent/config.yaml \
+                /etc/pulse-agent/api-key /usr/bin/pulse-agent; do
+        stat -c '%a %U:%G %n' "$path" 2>/dev/null || echo "missing $path"
+    done
+    dpkg-query -W -f='${Status}\n' pulse-agent 2>/dev/null || echo "unknown to dpkg"
+}
+dpkg -i "$deb" >/dev/null
+facts installed
+dpkg -i "$deb" >/dev/null
+facts reinstalled
+echo secret > /etc/pulse-agent/api-key
+dpkg --remove pulse-agent >/dev/null
+facts removed
+dpkg --purge pulse-agent >/dev/null
+facts purged
+"""
+
+
+def namespace_facts(deb, tmp_path):
+    """{step: [lines]} of what the package did, step by step, in a private root."""
+    assert os.geteuid() == 0, "installing the package in a private namespace needs root"
+    result = subprocess.run(["unshare", "--mount", "--fork", "sh", "-eu", "-c", PRIVATE_ROOT,
+                             "sh", str(tmp_path), str(deb)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    facts, step = {}, None
+    for line in result.stdout.splitlines():
+        if line.startswith("== "):
+            step = facts.setdefault(line[3:], [])
+        else:
+            step.append(line)
+    return facts
+
+
+def test_install_remove_and_purge_in_a_private_root(deb, tmp_path):
+    facts = namespace_facts(deb, tmp_path)
+    for step in ("installed", "reinstalled"):
+        lines = facts[step]
+        assert re.match(r"uid=\d+\(pulse-agent\) gid=\d+\(pulse-agent\) "
+                        r"groups=\d+\(pulse-agent\),\d+\(pulse-agent-spool\)$", lines[0])
+        assert "700 pulse-agent:pulse-agent /var/lib/pulse-agent" in lines
+        assert "3730 pulse-agent:pulse-agent-spool /var/spool/pulse-agent" in lines
+        assert "644 root:root /etc/pulse-agent/config.yaml" in lines
+        assert "755 root:root /usr/bin/pulse-agent" in lines
+        assert lines[-1] == "install ok installed"
+    removed = facts["removed"]
+    assert "missing /usr/bin/pulse-agent" in removed
+    assert "644 root:root /etc/pulse-agent/config.yaml" in removed
+    assert "700 pulse-agent:pulse-agent /var/lib/pulse-agent" in removed
+    assert removed[-1] == "deinstall ok config-files"
+    purged = facts["purged"]
+    for path in ("/var/lib/pulse-agent", "/var/spool/pulse-agent",
+                 "/etc/pulse-agent/config.yaml", "/etc/pulse-agent/api-key"):
+        assert "missing " + path in purged
+    # Debian keeps system users on purge.
+    assert purged[0].startswith("uid=")
+    assert purged[-1] == "unknown to dpkg"
