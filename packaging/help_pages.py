@@ -9,6 +9,7 @@ Every command line of `pulse-agent --help` is run again with --help (each
 alternative of `a|b` and of `a, b` on its own); any failure fails the build.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -38,6 +39,14 @@ FILES = [
 ]
 
 
+def environment():
+    """A plain environment, so that no config or outbox of the builder's is
+    read; a sanitizer build's options pass."""
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    env.update((k, v) for k, v in os.environ.items() if k.endswith("SAN_OPTIONS"))
+    return env
+
+
 def asked(words):
     """The command whose --help documents `pulse-agent WORDS`."""
     return words[:1] if words and words[0] in NO_HELP_BELOW else words
@@ -47,7 +56,7 @@ def help_text(agent, words):
     """The --help text of `pulse-agent WORDS`; exits on failure."""
     words = asked(words)
     result = subprocess.run([agent] + words + ["--help"], capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+                            env=environment())
     if result.returncode != 0:
         sys.exit("help_pages.py: `%s --help` failed (%d): %s"
                  % (" ".join(["pulse-agent"] + words), result.returncode, result.stderr))
@@ -124,7 +133,8 @@ def man_page(agent):
 
 
 def help_text_version(agent):
-    result = subprocess.run([agent, "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run([agent, "--version"], capture_output=True, text=True, check=True,
+                            env=environment())
     return result.stdout.strip()
 
 

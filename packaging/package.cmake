@@ -23,16 +23,22 @@ file(MAKE_DIRECTORY ${pulse_generated})
 set(pulse_help_pages ${CMAKE_CURRENT_LIST_DIR}/help_pages.py)
 find_program(PULSE_GZIP gzip REQUIRED)
 find_program(PULSE_PACKAGE_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
+set(pulse_help_pages_run ${PULSE_PACKAGE_PYTHON} ${pulse_help_pages})
+if(PULSE_SANITIZE)
+  # Leaks are the test suite's to find (sanitizer_reports), not the build's.
+  set(pulse_help_pages_run ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0
+                           ${pulse_help_pages_run})
+endif()
 add_custom_command(
   OUTPUT ${pulse_generated}/pulse-agent.1.gz
-  COMMAND ${PULSE_PACKAGE_PYTHON} ${pulse_help_pages} man $<TARGET_FILE:pulse-agent>
+  COMMAND ${pulse_help_pages_run} man $<TARGET_FILE:pulse-agent>
           ${pulse_generated}/pulse-agent.1
   COMMAND ${PULSE_GZIP} -9nf ${pulse_generated}/pulse-agent.1
   DEPENDS pulse-agent ${pulse_help_pages}
   COMMENT "Writing the pulse-agent(1) man page from --help")
 add_custom_command(
   OUTPUT ${pulse_generated}/pulse-agent.bash-completion
-  COMMAND ${PULSE_PACKAGE_PYTHON} ${pulse_help_pages} completion $<TARGET_FILE:pulse-agent>
+  COMMAND ${pulse_help_pages_run} completion $<TARGET_FILE:pulse-agent>
           ${pulse_generated}/pulse-agent.bash-completion
   DEPENDS pulse-agent ${pulse_help_pages}
   COMMENT "Writing the bash completion from --help")
