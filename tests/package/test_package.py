@@ -83,9 +83,14 @@ def test_conffiles_and_maintainer_scripts(tree):
             assert line.rstrip().endswith("|| true"), line
 
 
-def test_the_default_config_is_a_readable_conffile(tree, deb):
+def test_the_default_config_is_a_valid_conffile(tree, deb, tmp_path):
     config = tree / "data/etc/pulse-agent/config.yaml"
     text = config.read_text()
+    # The packaged binary accepts it (a dry run touches no outbox).
+    check_output([str(tree / "data/usr/bin/pulse-agent"), "push", "change", "--identifier", "c1",
+                  "--timestamp", "1700000000", "--dry-run", "--config", str(config),
+                  "--outbox", str(tmp_path / "outbox.db")])
+    assert not (tmp_path / "outbox.db").exists()
     assert "\noutbox: /var/lib/pulse-agent/outbox.db\n" in text
     assert "/var/spool/pulse-agent" in text
     assert "api_key:" not in text.replace("# ", "")
