@@ -199,7 +199,9 @@ int run_delivery() {
 } // namespace
 
 int run_hook(const std::vector<std::string>& args) {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    // `hook deliver --help` must teach, not deliver (nor create an outbox).
+    const auto asks_help = [](const std::string& arg) { return arg == "--help" || arg == "-h"; };
+    if (args.empty() || asks_help(args[0]) || (args.size() > 1 && asks_help(args[1]))) {
         std::cout << k_hook_help;
         return 0;
     }

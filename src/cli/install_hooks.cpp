@@ -221,6 +221,9 @@ bool uninstall_in(const fs::path& path, const InstallOptions& o) {
 int run_over_repositories(const std::vector<std::string>& args, bool installing) {
     hook::clear_git_environment();
     const auto o = parse_options(args);
+    // Root (or the service's user) may set up repositories the config's
+    // trusted_owners own: load the config for that alone, as a hook does.
+    cli::load_tolerant_settings({config::k_hook_keys, true});
     bool ok = true;
     if (!o.custom_hooks_dir.empty()) {
         const auto site =

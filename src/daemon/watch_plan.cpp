@@ -1,6 +1,7 @@
 #include "daemon/watch_plan.hpp"
 
 #include "model/version.hpp"
+#include "pipeline/owner_trust.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -39,6 +40,8 @@ model::Expected<WatchPlan> make_plan(const WatchOptions& options, const config::
     }
     WatchPlan plan;
     TRY_ASSIGN(plan.settings, config::resolve_settings(overrides, getenv, config::KeyUse::read));
+    // `config check` names trusted_owners that are no user; the log need not.
+    pipeline::trust_configured_owners(plan.settings);
     const auto& watch = plan.settings.file.watch;
     const double interval = options.interval.value_or(static_cast<double>(watch.interval));
     if (!std::isfinite(interval) || interval < k_min_interval) {

@@ -163,12 +163,15 @@ def unix(rfc3339):
 
 
 @pytest.mark.parametrize("command", [["hook", "--help"], ["install-hooks", "--help"],
-                                     ["uninstall-hooks", "--help"]])
+                                     ["uninstall-hooks", "--help"], ["hook", "deliver", "--help"],
+                                     ["hook", "post-receive", "-h"]])
 def test_hook_commands_have_help_with_examples(agent, env, command):
-    result = run([agent] + command, env)
+    result = run([agent] + command, env, input="")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Usage: pulse-agent")
     assert "Examples:" in result.stdout
+    # Asking for help runs nothing: no outbox, no spool.
+    assert not os.path.exists(env["PULSE_OUTBOX"])
 
 
 def test_an_unknown_hook_mode_fails_open(agent, env):

@@ -75,7 +75,7 @@ def test_conffiles_and_maintainer_scripts(tree):
         assert script.read_text().startswith("#!/bin/sh\n")
         subprocess.run(["sh", "-n", str(script)], check=True)
     postinst = (control / "postinst").read_text()
-    assert "spool_mode=3730" in postinst and "state_mode=0700" in postinst
+    assert "spool_mode=3770" in postinst and "state_mode=0700" in postinst
     # No systemctl call that fails where systemd does not run.
     for line in postinst.splitlines() + (control / "prerm").read_text().splitlines():
         if not line.lstrip().startswith("#") and ("systemctl" in line or
@@ -243,7 +243,7 @@ def test_install_remove_and_purge_in_a_private_root(deb, tmp_path):
         assert re.match(r"uid=\d+\(pulse-agent\) gid=\d+\(pulse-agent\) "
                         r"groups=\d+\(pulse-agent\),\d+\(pulse-agent-spool\)$", lines[0])
         assert "700 pulse-agent:pulse-agent /var/lib/pulse-agent" in lines
-        assert "3730 pulse-agent:pulse-agent-spool /var/spool/pulse-agent" in lines
+        assert "3770 pulse-agent:pulse-agent-spool /var/spool/pulse-agent" in lines
         assert "644 root:root /etc/pulse-agent/config.yaml" in lines
         assert "755 root:root /usr/bin/pulse-agent" in lines
         assert lines[-1] == "install ok installed"
