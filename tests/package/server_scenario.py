@@ -229,11 +229,14 @@ class Scenario:
         self.git("merge", "-q", "--no-ff", "-m", "merge topic", "topic")
         merged = self.git("rev-parse", "HEAD")
         times[merged] = self.push("HEAD:refs/heads/main")
+        self.git("tag", "-a", "-m", "release", "v1.1.0")
+        self.push("v1.1.0")
         spooled = list(Path("/var/spool/pulse-agent").glob("*.push"))
-        assert len(spooled) == 1, "the push was not spooled: %s" % spooled
+        assert len(spooled) == 2, "the pushes were not spooled: %s" % spooled
         time.sleep(2)
         self.service.start(self.log)
-        self.wait_for_delivered({merged})
+        self.wait_for_delivered({merged, "v1.1.0"})
+        self.push_to_lib()
 
         # A typo in a daemon-only key never costs a push; config check names it.
         config = Path("/etc/pulse-agent/config.yaml")
@@ -253,6 +256,19 @@ class Scenario:
         self.service.stop()
         self.purge()
 
+    def push_to_lib(self):
+        """The second repository, whose hooks the git user installed."""
+        clone = self.work / "lib-client"
+        sh(["git", "clone", "-q", self.url("lib"), str(clone)],
+           env=dict(IDENTITY, HOME=str(self.work)))
+        self.git("commit", "-q", "--allow-empty", "-m", "lib change", repo=clone)
+        made = self.git("rev-parse", "HEAD", repo=clone)
+        self.push("HEAD:refs/heads/main", repo=clone)
+        self.wait_for_delivered({made})
+        systems = {r.query.get("system") for r in self.server.delivered
+                   if r.json.get("change_id") == made}
+        assert systems == {"lib"}, systems
+
     def check_secrets(self):
         for path in ("/etc/pulse-agent/api-key", "/var/lib/pulse-agent/outbox.db"):
             denied = sh(["cat", path], user="git", check=False)
@@ -270,7 +286,7 @@ class Scenario:
             assert pushed - 1 <= stamp <= pushed + 2, (
                 "change %s timed %s, pushed at %s" % (commit, sent, pushed))
         systems = {r.query.get("system") for r in self.server.delivered}
-        assert len(systems) == 1, systems
+        assert systems == {"shop", "lib"}, systems
 
     def purge(self):
         sh("dpkg --purge pulse-agent")
