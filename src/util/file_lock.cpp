@@ -75,7 +75,9 @@ LockFailure held_failure(const std::filesystem::path& path, int fd) {
 std::expected<FileLock, LockFailure> FileLock::acquire(const std::filesystem::path& path,
                                                        std::chrono::milliseconds wait) {
     make_folder(path);
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // O_NOFOLLOW: a symbolic link planted in a writable folder is refused, not
+    // followed to create the file it names (as root, anywhere).
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return std::unexpected(LockFailure{
             "opening lock file '" + path.string() + "': " + std::strerror(errno), false, {}});
