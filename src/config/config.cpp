@@ -156,6 +156,16 @@ public:
         return repo;
     }
 
+    Retention read_retention(const YAML::Node& node) const {
+        Retention retention;
+        expect_map(node, "retention", {"delivered_days"});
+        read(node, "delivered_days", retention.delivered_days, "a whole number of days");
+        if (node["delivered_days"] && retention.delivered_days < 0) {
+            error_at(node["delivered_days"], "'delivered_days' must not be negative");
+        }
+        return retention;
+    }
+
     Config read_root(const YAML::Node& root) const {
         Config config;
         config.file = m_file;
@@ -164,7 +174,7 @@ public:
         }
         expect_map(root, "the config file",
                    {"api_key", "api_key_file", "base_url", "outbox", "system", "timeouts", "retry",
-                    "hook", "watch", "repositories"});
+                    "hook", "watch", "retention", "repositories"});
         read(root, "api_key", config.api_key);
         read(root, "api_key_file", config.api_key_file);
         read(root, "base_url", config.base_url);
@@ -200,6 +210,9 @@ public:
             read_seconds(node, "fetch_timeout", config.watch.fetch_timeout);
             read(node, "backfill_on_first_sight", config.watch.backfill_on_first_sight,
                  "true or false");
+        }
+        if (const auto node = root["retention"]) {
+            config.retention = read_retention(node);
         }
         if (const auto node = root["repositories"]) {
             if (!node.IsSequence()) {
