@@ -36,12 +36,14 @@ void write_pid(int fd) {
     }
 }
 
-// Make the lock file's folder if it is missing, private as the outbox's is.
+// Make the lock file's folder and every missing one above it owner-only,
+// whatever the umask, as the outbox's are (see outbox/creation.cpp).
 void make_folder(const std::filesystem::path& path) {
     std::error_code ec;
     const auto folder = path.parent_path();
     if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
+        make_folder(folder);
+        ::mkdir(folder.c_str(), 0700);
         ::chmod(folder.c_str(), 0700);
     }
 }
