@@ -15,6 +15,9 @@ using namespace schema;
 
 namespace {
 
+// How many delivered events one transaction of a prune compacts.
+constexpr std::int64_t k_prune_batch = 5000;
+
 // How many pages one backup step copies before it lets writers in.
 constexpr int k_backup_pages = 256;
 
@@ -66,21 +69,44 @@ bool Outbox::drop_parked(std::int64_t seq) {
 
 Pruned Outbox::prune(model::UnixSeconds cutoff) {
     Pruned pruned;
+    // In batches, each its own transaction: a hook that records a push
+    // meanwhile waits for one batch at most, not for a whole first prune.
+    for (std::int64_t batch = k_prune_batch; batch == k_prune_batch;) {
+        Transaction tx(m_db);
+        batch = compact_delivered(cutoff, k_prune_batch);
+        tx.commit();
+        pruned.events += batch;
+    }
     {
         Transaction tx(m_db);
-        // A pruned event's environment is emptied too: the partial index
-        // events_unpruned then holds only the events a prune may still touch.
-        auto events = m_db.prepare(std::string("UPDATE events SET body = ") + k_compact_body +
-                                   ", response = '', last_error = '', environment = '' "
-                                   "WHERE state = 'delivered' AND environment != '' AND "
-                                   "delivered_at <= ?");
-        events.bind(1, cutoff).run();
-        pruned.events = m_db.changes();
         pruned.pushes = pushes().prune_parked(cutoff);
         tx.commit();
     }
     m_db.exec("PRAGMA incremental_vacuum");
     return pruned;
+}
+
+std::int64_t Outbox::compact_delivered(model::UnixSeconds cutoff, std::int64_t limit) {
+    // A row shrunk in place leaves its page as many pages as before, only
+    // emptier (SQLite merges pages on delete, not on update): the rows are
+    // deleted and inserted again, compact, in order, so that whole pages come
+    // free. A pruned event's environment is emptied too: the partial index
+    // events_unpruned then holds only the events a prune may still touch.
+    const std::string columns = k_all_columns;
+    auto copy = m_db.prepare(
+        std::string("CREATE TEMP TABLE pruning AS SELECT seq, system, type, id, '' AS "
+                    "environment, ") +
+        k_compact_body +
+        " AS body, state, attempts, next_attempt, last_status, '' AS last_error, '' AS "
+        "response, queued_at, delivered_at, failing_since FROM events WHERE state = "
+        "'delivered' AND environment != '' AND delivered_at <= ? ORDER BY delivered_at LIMIT ?");
+    copy.bind(1, cutoff).bind(2, limit).run();
+    m_db.exec("DELETE FROM events WHERE seq IN (SELECT seq FROM temp.pruning)");
+    const auto count = m_db.changes();
+    m_db.exec("INSERT INTO events (" + columns + ") SELECT " + columns +
+              " FROM temp.pruning ORDER BY seq");
+    m_db.exec("DROP TABLE temp.pruning");
+    return count;
 }
 
 bool Outbox::vacuums_incrementally() {

@@ -218,6 +218,9 @@ private:
     std::vector<bool> unseen(const Rows& rows);
     // Drop the key and queue indexes (rebuilding an old outbox's table).
     void drop_indexes();
+    // Compact up to `limit` of the events delivered at or before `cutoff`,
+    // inside the caller's transaction; return how many.
+    std::int64_t compact_delivered(model::UnixSeconds cutoff, std::int64_t limit);
     // Fold a WAL larger than k_wal_trim_size into the database and empty it,
     // unless another process is using the outbox right now.
     void trim_wal() noexcept;
