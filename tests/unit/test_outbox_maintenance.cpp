@@ -78,6 +78,30 @@ TEST_SUITE("outbox::Outbox maintenance") {
         CHECK(f.box.enqueue(again).duplicates == 1);
     }
 
+    TEST_CASE("prune gives the pages of what it dropped back to the file system") {
+        test_support::TempDir dir;
+        auto box = outbox::Outbox::open(dir.path() / "outbox.db").value();
+        std::vector<model::Envelope> events;
+        for (int i = 0; i < 6000; ++i) {
+            events.push_back(change("c" + std::to_string(i)));
+        }
+        box.enqueue(events);
+        for (const auto& record : box.list()) {
+            box.mark_delivered(record.seq, 200, 1000);
+        }
+        const auto pages = [&box] {
+            outbox::Database db(box.path());
+            auto count = db.prepare("PRAGMA page_count");
+            count.step();
+            return count.integer(0);
+        };
+        const auto before = pages();
+        CHECK(box.prune(1000).events == 6000);
+        CHECK(pages() < before * 3 / 4);
+        CHECK(box.list().size() == 6000);
+        CHECK(box.change_time("s", "c5999") == 1602848432);
+    }
+
     TEST_CASE("prune removes recorded pushes parked before the cutoff") {
         Fixture f;
         auto pushes = f.box.pushes();
