@@ -209,7 +209,7 @@ int deliver(const config::Settings& settings, outbox::Outbox& box, std::size_t q
         std::cerr << "pulse-agent: another delivery is running; it will deliver these events\n";
         return k_exit_queued;
     }
-    std::cerr << "pulse-agent: delivered " << report->delivered << ", rejected " << report->rejected
+    std::cerr << "pulse-agent: delivered " << report->delivered << ", parked " << report->rejected
               << (report->problem.empty() ? "" : "; " + report->problem) << "\n";
     if (report->stop == pipeline::Stop::configuration) {
         return k_exit_refused;
@@ -321,6 +321,9 @@ int run_backfill(const std::vector<std::string>& args) {
     read_options(vm, command);
     const auto settings = load_settings(command.overrides, command.dry_run ? config::KeyUse::skip
                                                                            : config::KeyUse::read);
+    if (auto ready = pipeline::outbox_folder_ready(settings); !ready) {
+        throw model::Failure(ready.error());
+    }
     return backfill_all(command, settings);
 }
 

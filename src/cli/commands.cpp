@@ -31,7 +31,9 @@ Commands:
   push git deployment               a deployment of REF..HEAD and its changes
   backfill                          derive every event from a repository's history
   flush                             deliver queued events that are due
-  outbox [list]                     show what is queued, delivered, rejected
+  outbox [list]                     show what is queued, delivered, parked
+  outbox check|recover|backup       check, salvage or copy the outbox
+  outbox retry|drop|prune           queue parked events again, drop them, prune
   report                            the four DORA keys, from the outbox or --repo
   hook post-receive|pre-push        run as a git hook (installed by install-hooks)
   install-hooks, uninstall-hooks    add or remove the hooks in repositories

@@ -1,6 +1,7 @@
 #include "cli/outbox_commands.hpp"
 
 #include "cli/options.hpp"
+#include "cli/outbox_maintenance.hpp"
 #include "hook/detached_delivery.hpp"
 #include "outbox/push_queue.hpp"
 #include "pipeline/delivery.hpp"
@@ -19,9 +20,11 @@ Derive the events of the pushes post-receive hooks recorded and have not
 derived yet (their background process was killed, say), then deliver every
 queued event that is due, oldest first (in order within each system), over
 one connection. Stops at the first answer that says "later"
-(5xx, 429, network error: the event is retried with backoff) or "fix the
-configuration" (401, 403, 404, redirect). Events the API rejects (other 4xx)
-are parked, with the answer, and the rest go on.
+(5xx, 429, network or TLS error: the event is retried with backoff) or "fix
+the configuration" (401, 403, 404, redirect). Events the API rejects (other
+4xx), or answers with failures for longer than retry.max_age, are parked,
+with the answer, and the rest go on. Then prunes what retention allows
+(retention.delivered_days).
 
 Examples:
   PULSE_API_KEY=... pulse-agent flush
@@ -29,20 +32,46 @@ Examples:
 )";
 
 const char* const k_outbox_help = R"(Usage: pulse-agent outbox [OPTIONS]
-       pulse-agent outbox list [--json] [--state queued|delivered|rejected]
+       pulse-agent outbox list [--json] [--state queued|delivered|parked]
+       pulse-agent outbox retry (ID | --all)
+       pulse-agent outbox drop ID
+       pulse-agent outbox check | recover | prune
+       pulse-agent outbox backup FILE [--force]
 
-Show the outbox: how many events are queued, delivered and rejected, how
-many pushes recorded by post-receive hooks wait to be derived or failed, the
-last delivery problem, and every rejected event and failed push with the
-reason. `list`
-prints every event; with --json one JSON object per line with state, system,
-type, id, attempts, last_error and body (the exact JSON that is or was sent),
-and when known last_status, next_attempt (Unix seconds, for a queued event
-that failed before) and response (the API's answer to a rejected event).
+Show the outbox: how many events are queued, delivered and parked, how many
+pushes recorded by post-receive hooks wait to be derived or are parked, the
+last delivery problem, and every parked event and push with its ID and the
+reason. Parked means waiting for you: the API rejected the event (4xx) or
+failed on it for longer than retry.max_age, or a push could not be derived.
+
+  list     every event: ID, state, system, type, id, attempts, last error; with
+           --json one JSON object per line with seq (the ID), state, system,
+           type, id, attempts, last_error and body (the exact JSON that is or
+           was sent; only a change's time once pruned), and when known
+           last_status, next_attempt (Unix seconds, for a queued event that
+           failed before) and response (the API's answer to a parked event)
+  retry    queue a parked event (ID from `list`) or push (push-N) again, or all
+  drop     forget a parked event or push for good
+  check    SQLite's integrity check, the WAL's header and the schema; exit 1
+           with what is wrong when the outbox is damaged
+  recover  move a damaged outbox aside (OUTBOX.corrupt-TIME, with its -wal and
+           -shm) and copy every row that can be read into a new one; prints
+           how many rows were salvaged and lost (exit 1 when any was lost)
+  prune    drop the bodies of events delivered more than
+           retention.delivered_days ago (their keys stay, so nothing is sent
+           twice), remove parked pushes that old, and give the space back
+           (an outbox made by an earlier version is rebuilt once: VACUUM,
+           which needs as much free disk as the outbox takes)
+  backup   copy the outbox, consistent, through SQLite's online backup, while
+           others use it; refuses to replace FILE without --force. A plain
+           `cp` of the outbox is not a backup: it misses or tears the -wal,
+           and restoring it resends what was delivered since.
 
 Examples:
   pulse-agent outbox
-  pulse-agent outbox list --json --state rejected
+  pulse-agent outbox list --json --state parked
+  pulse-agent outbox retry --all
+  pulse-agent outbox backup /var/backups/pulse-outbox.db
 )";
 
 bool wants_help(const std::vector<std::string>& args) {
@@ -55,7 +84,7 @@ std::string stop_text(pipeline::Stop stop) {
     case pipeline::Stop::drained:
         return "nothing more is due";
     case pipeline::Stop::retry_later:
-        return "the API asked us to retry later";
+        return "the API failed; it will be retried";
     case pipeline::Stop::configuration:
         return "the API refused the configuration";
     case pipeline::Stop::interrupted:
@@ -64,8 +93,16 @@ std::string stop_text(pipeline::Stop stop) {
     return "";
 }
 
+std::string stop_text(const pipeline::Report& round) {
+    if (round.stop == pipeline::Stop::retry_later && round.unreachable) {
+        return "could not reach the API; it will be retried";
+    }
+    return stop_text(round.stop);
+}
+
 void print_json_line(const outbox::Record& r) {
     nlohmann::ordered_json line = {
+        {"seq", r.seq},
         {"state", outbox::state_name(r.state)},
         {"system", r.system},
         {"type", r.type},
@@ -90,8 +127,8 @@ void print_json_line(const outbox::Record& r) {
 }
 
 void print_text_line(const outbox::Record& r) {
-    std::cout << outbox::state_name(r.state) << "\t" << r.system << "\t" << r.type << "\t" << r.id
-              << "\t" << r.attempts << "\t" << r.last_error << "\n";
+    std::cout << r.seq << "\t" << outbox::state_name(r.state) << "\t" << r.system << "\t" << r.type
+              << "\t" << r.id << "\t" << r.attempts << "\t" << r.last_error << "\n";
 }
 
 int list_events(const std::vector<std::string>& args) {
@@ -104,19 +141,42 @@ int list_events(const std::vector<std::string>& args) {
     const auto vm = parse(args, options);
     std::optional<outbox::State> state;
     if (vm.count("state")) {
-        const auto name = vm["state"].as<std::string>();
-        if (name != "queued" && name != "delivered" && name != "rejected") {
-            throw UsageError("--state must be queued, delivered or rejected");
+        state = outbox::parse_state_name(vm["state"].as<std::string>());
+        if (!state) {
+            throw UsageError("--state must be queued, delivered or parked");
         }
-        state = name == "queued"      ? outbox::State::queued
-                : name == "delivered" ? outbox::State::delivered
-                                      : outbox::State::rejected;
     }
-    auto box = pipeline::open_outbox(load_settings(overrides, config::KeyUse::skip));
+    auto box = pipeline::open_outbox_to_read(load_settings(overrides, config::KeyUse::skip));
     box.each(state, [json](const outbox::Record& record) {
         json ? print_json_line(record) : print_text_line(record);
     });
     return k_exit_ok;
+}
+
+void print_summary(const config::Settings& settings, outbox::Outbox& box) {
+    const auto counts = box.counts(model::now());
+    std::cout << "outbox: " << settings.outbox.string() << "\n"
+              << "queued: " << counts.queued << " (" << counts.waiting << " waiting to retry)\n"
+              << "delivered: " << counts.delivered << "\n"
+              << "parked: " << counts.parked << "\n";
+    const auto pushed = box.pushes().counts();
+    std::cout << "recorded pushes: " << pushed.waiting << " waiting to be derived, "
+              << pushed.failed << " parked\n";
+    if (const auto problem = box.note(pipeline::k_problem_note); !problem.empty()) {
+        std::cout << "last delivery problem: " << problem << "\n";
+    }
+    for (const auto& push : box.pushes().failed()) {
+        std::cout << "parked push-" << push.seq << " to '" << push.git_dir << "' at "
+                  << model::format_rfc3339(push.pushed_at) << ": " << push.last_error << "\n";
+    }
+    box.each(outbox::State::parked, [](const outbox::Record& r) {
+        std::cout << "parked " << r.seq << ": " << r.type << " '" << r.id << "' (system '"
+                  << r.system << "'): " << r.last_error << "\n";
+    });
+    if (counts.parked > 0 || pushed.failed > 0) {
+        std::cout << "(`pulse-agent outbox retry ID|--all` queues them again, "
+                     "`pulse-agent outbox drop ID` forgets one)\n";
+    }
 }
 
 } // namespace
@@ -147,10 +207,14 @@ int run_flush(const std::vector<std::string>& args) {
                              "try again later");
     }
     const auto counts = box.counts(model::now());
-    std::cerr << "pulse-agent: delivered " << round->delivered << ", rejected " << round->rejected
-              << ", still queued " << counts.queued << " (" << stop_text(round->stop) << ")\n";
+    std::cerr << "pulse-agent: delivered " << round->delivered << ", parked " << round->rejected
+              << ", still queued " << counts.queued << " (" << stop_text(*round) << ")\n";
     if (!round->problem.empty()) {
         std::cerr << "pulse-agent: last problem: " << round->problem << "\n";
+    }
+    if (auto pruned = pipeline::prune_now_and_then(box, settings.file.retention.delivered_days);
+        !pruned) {
+        std::cerr << "pulse-agent: warning: " << pruned.error().message << "\n";
     }
     switch (round->stop) {
     case pipeline::Stop::configuration:
@@ -168,43 +232,35 @@ int run_flush(const std::vector<std::string>& args) {
 }
 
 int run_outbox(const std::vector<std::string>& args) {
+    if (!args.empty() && is_maintenance_command(args[0]) && !wants_help(args)) {
+        return run_outbox_maintenance(args[0],
+                                      std::vector<std::string>(args.begin() + 1, args.end()));
+    }
     if (wants_help(args)) {
         config::Overrides overrides;
         po::options_description options("Options");
         add_common_options(options, overrides);
         options.add_options()("json", "with `list`: one JSON object per line")(
-            "state", po::value<std::string>(), "with `list`: only queued, delivered or rejected");
+            "state", po::value<std::string>(), "with `list`: only queued, delivered or parked")(
+            "all", "with `retry`: every parked event and push")(
+            "force", "with `backup`: replace an existing file");
         std::cout << k_outbox_help << "\n" << options << "\n" << k_exit_codes_help;
         return k_exit_ok;
     }
     if (!args.empty() && args[0] == "list") {
         return list_events(std::vector<std::string>(args.begin() + 1, args.end()));
     }
+    if (!args.empty() && !args[0].starts_with("-")) {
+        throw UsageError("unknown outbox subcommand '" + args[0] +
+                         "' (list, check, recover, retry, drop, prune, backup)");
+    }
     config::Overrides overrides;
     po::options_description options("Options");
     add_common_options(options, overrides);
     parse(args, options);
     const auto settings = load_settings(overrides, config::KeyUse::skip);
-    auto box = pipeline::open_outbox(settings);
-    const auto counts = box.counts(model::now());
-    std::cout << "outbox: " << settings.outbox.string() << "\n"
-              << "queued: " << counts.queued << " (" << counts.waiting << " waiting to retry)\n"
-              << "delivered: " << counts.delivered << "\n"
-              << "rejected: " << counts.rejected << "\n";
-    const auto pushed = box.pushes().counts();
-    std::cout << "recorded pushes: " << pushed.waiting << " waiting to be derived, "
-              << pushed.failed << " failed\n";
-    if (const auto problem = box.note(pipeline::k_problem_note); !problem.empty()) {
-        std::cout << "last delivery problem: " << problem << "\n";
-    }
-    for (const auto& push : box.pushes().failed()) {
-        std::cout << "failed push to '" << push.git_dir << "' at "
-                  << model::format_rfc3339(push.pushed_at) << ": " << push.last_error << "\n";
-    }
-    box.each(outbox::State::rejected, [](const outbox::Record& r) {
-        std::cout << "rejected " << r.type << " '" << r.id << "' (system '" << r.system
-                  << "'): " << r.last_error << "\n";
-    });
+    auto box = pipeline::open_outbox_to_read(settings);
+    print_summary(settings, box);
     return k_exit_ok;
 }
 

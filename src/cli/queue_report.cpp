@@ -30,9 +30,9 @@ int report_one(const model::Envelope& e, bool was_new, const std::optional<outbo
         }
         return k_exit_ok;
     }
-    if (record->state == outbox::State::rejected) {
-        std::cerr << "pulse-agent: error: the API rejected " << name << ": " << record->last_error
-                  << "\n";
+    if (record->state == outbox::State::parked) {
+        std::cerr << "pulse-agent: error: the API rejected " << name
+                  << "; it is parked: " << record->last_error << "\n";
         return k_exit_rejected;
     }
     if (!was_new) {

@@ -5,6 +5,7 @@
 #include "outbox/outbox.hpp"
 #include "outbox/repo_state.hpp"
 #include "pipeline/courier.hpp"
+#include "pipeline/delivery.hpp"
 #include "util/file_lock.hpp"
 
 #include <iostream>
@@ -19,7 +20,8 @@ const char* const k_status_help = R"(Usage: pulse-agent status [OPTIONS] [--json
 Show what `pulse-agent watch` watches and delivered, read from its state file
 (the outbox), also while it runs: whether it runs, every repository with its
 system, last poll, last change and last error, the events queued, delivered
-and parked (rejected by the API), and the last delivery error.
+and parked (see `pulse-agent outbox`), and the last delivery error. Creates
+nothing: with no outbox yet it says so and exits 1.
 
 Examples:
   pulse-agent status
@@ -36,12 +38,7 @@ struct Report {
 };
 
 Report read_report(const config::Settings& settings) {
-    std::error_code ec;
-    if (!std::filesystem::exists(settings.outbox, ec)) {
-        throw model::Failure("no state file at '" + settings.outbox.string() +
-                             "': has `pulse-agent watch` run with this configuration?");
-    }
-    auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
+    auto box = pipeline::open_outbox_to_read(settings);
     return {settings.outbox, util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
             box.repositories().list(), box.counts(model::now()),
             box.note(pipeline::k_problem_note)};
@@ -81,7 +78,7 @@ void print_text(const Report& report) {
     }
     const auto& c = report.counts;
     std::cout << "Events: " << c.queued << " queued (" << c.waiting << " waiting for a retry), "
-              << c.delivered << " delivered, " << c.rejected << " parked\n";
+              << c.delivered << " delivered, " << c.parked << " parked\n";
     std::cout << "Last delivery error: "
               << (report.delivery_problem.empty() ? "none" : report.delivery_problem) << "\n";
 }
@@ -108,7 +105,7 @@ void print_json(const Report& report) {
          {{"queued", c.queued},
           {"waiting", c.waiting},
           {"delivered", c.delivered},
-          {"parked", c.rejected}}},
+          {"parked", c.parked}}},
         {"last_delivery_error", report.delivery_problem},
     };
     // The last error may quote an answer cut inside a character, a path may

@@ -4,6 +4,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/journal_log.hpp"
 #include "outbox/files.hpp"
+#include "pipeline/delivery.hpp"
 #include "util/file_lock.hpp"
 
 #include <cstdlib>
@@ -95,6 +96,9 @@ int run_watch(const std::vector<std::string>& args) {
         return cli::k_exit_ok;
     }
     auto plan = model::value_or_throw(pulse_daemon::make_plan(*options, getenv_for_settings));
+    if (auto ready = pipeline::outbox_folder_ready(plan.settings); !ready) {
+        throw model::Failure(ready.error());
+    }
     // Before anything else, so that a second daemon's error reaches the terminal.
     const auto lock = lock_state_file(plan.settings.outbox);
     pulse_daemon::log_to_stderr();

@@ -41,6 +41,13 @@ struct Watch {
     bool backfill_on_first_sight = false;
 };
 
+// How long the outbox keeps what it no longer needs.
+struct Retention {
+    // Days after which a delivered event keeps only its key (and a change's
+    // time), and a parked recorded push is removed.
+    long delivered_days = 30;
+};
+
 // The config file's contents, every key optional.
 struct Config {
     std::string file;
@@ -57,6 +64,7 @@ struct Config {
     model::RetryPolicy retry;
     Hook hook;
     Watch watch;
+    Retention retention;
     std::vector<Repository> repositories;
 };
 

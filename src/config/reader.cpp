@@ -1,5 +1,7 @@
 #include "config/reader.hpp"
 
+#include "config/yaml_text.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <regex>
@@ -9,33 +11,6 @@
 namespace config {
 
 namespace {
-
-// Return where a quoted scalar starting at `open` ends (past its closing quote),
-// or npos: yaml-cpp runs an unterminated quote to the end of the file.
-std::size_t quote_end(std::string_view text, std::size_t open) {
-    const char quote = text[open];
-    for (std::size_t i = open + 1; i < text.size(); ++i) {
-        if (quote == '"' && text[i] == '\\') {
-            ++i;
-        } else if (text[i] == quote) {
-            if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
-                ++i;
-                continue;
-            }
-            return i + 1;
-        }
-    }
-    return std::string_view::npos;
-}
-
-// Return a URL's scheme in lower case, empty when it has none.
-std::string scheme_of(const std::string& url) {
-    const auto end = url.find("://");
-    std::string scheme = end == std::string::npos ? "" : url.substr(0, end);
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return scheme;
-}
 
 // A problem that ends reading one key, one repository entry or one section.
 struct KeyError {
@@ -47,8 +22,8 @@ constexpr long k_max_seconds = 315'360'000;
 
 // The top-level keys of a config file.
 const std::set<std::string> k_sections = {
-    "api_key",        "api_key_file", "base_url", "outbox", "system", "spool",
-    "trusted_owners", "timeouts",     "retry",    "hook",   "watch",  "repositories"};
+    "api_key",  "api_key_file", "base_url", "outbox", "system",    "spool",       "trusted_owners",
+    "timeouts", "retry",        "hook",     "watch",  "retention", "repositories"};
 
 // Reads one YAML document into Config, collecting located problems: a key
 // with a problem keeps its fallback and the rest is read all the same.
@@ -350,6 +325,13 @@ private:
         section(root, "retry", [&](const YAML::Node& node) { read_retry(node, config.retry); });
         section(root, "hook", [&](const YAML::Node& node) { read_hook(node, config.hook); });
         section(root, "watch", [&](const YAML::Node& node) { read_watch(node, config.watch); });
+        section(root, "retention", [&](const YAML::Node& node) {
+            expect_map(node, "retention", {"delivered_days"});
+            read(node, "delivered_days", config.retention.delivered_days, "a whole number of days");
+            if (node["delivered_days"] && config.retention.delivered_days < 0) {
+                error_at(node["delivered_days"], "'delivered_days' must not be negative");
+            }
+        });
         section(root, "repositories",
                 [&](const YAML::Node& node) { read_repositories(node, config.repositories); });
     }

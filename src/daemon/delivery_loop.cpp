@@ -1,6 +1,7 @@
 #include "daemon/delivery_loop.hpp"
 
 #include "outbox/files.hpp"
+#include "pipeline/delivery.hpp"
 #include "util/file_lock.hpp"
 
 #include <regex>
@@ -117,6 +118,9 @@ DeliveryLoop::Clock::duration DeliveryLoop::round(Session& session,
         std::lock_guard lock(m_mutex);
         options = m_options;
         generation = m_generation;
+    }
+    if (auto pruned = pipeline::prune_now_and_then(session.box, options.retention_days); !pruned) {
+        spdlog::warn("{}", pruned.error().message);
     }
     if (options.api_key.empty()) {
         set_problem("no API key configured: events stay queued until one is");

@@ -35,15 +35,17 @@ std::string describe_errno(const std::string& what, const std::filesystem::path&
     return what + " '" + path.string() + "': " + std::strerror(errno);
 }
 
+// Make the outbox's folder and every missing one above it owner-only, whatever
+// the umask: the state folder holds nothing for other users.
 model::Expected<void> make_folder(const std::filesystem::path& path) {
     std::error_code ec;
     const auto folder = path.parent_path();
     if (folder.empty() || std::filesystem::exists(folder, ec)) {
         return {};
     }
-    std::filesystem::create_directories(folder, ec);
-    if (ec) {
-        return model::fail("creating outbox folder '" + folder.string() + "': " + ec.message());
+    TRY(make_folder(folder));
+    if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+        return model::fail(describe_errno("creating outbox folder", folder));
     }
     ::chmod(folder.c_str(), 0700);
     return {};
@@ -96,13 +98,18 @@ model::Expected<void> move_orphans(const std::filesystem::path& outbox) {
 }
 
 // Create an empty outbox file, owner-only, before SQLite opens it, so no
-// other user ever reads queued events. Not O_EXCL: the create lock already
-// keeps out every other creator, and an outbox path that is a symbolic link
-// to a missing file makes that file, owner-only, as it always did.
+// other user ever reads queued events. O_EXCL and O_NOFOLLOW: a symbolic
+// link someone planted in a folder they can write is refused, never followed
+// to make a file where it points (as root, anywhere).
 model::Expected<bool> create_empty(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST &&
+        std::filesystem::is_symlink(std::filesystem::symlink_status(path))) {
+        return model::fail("creating outbox '" + path.string() +
+                           "': it is a symbolic link to a missing file; refusing to follow it");
+    }
     if (fd < 0) {
-        return model::fail(describe_errno("opening outbox", path));
+        return model::fail(describe_errno("creating outbox", path));
     }
     ::close(fd);
     return true;

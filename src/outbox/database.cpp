@@ -10,8 +10,41 @@ namespace outbox {
 
 namespace {
 
+bool is_damage(int rc) {
+    return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+// Name the file and the commands that help when SQLite finds it damaged: a
+// bare "database disk image is malformed" says neither.
+std::string damage_hint(sqlite3* db, int rc) {
+    if (!is_damage(rc)) {
+        return "";
+    }
+    const char* file = sqlite3_db_filename(db, "main");
+    return std::string(" (outbox '") + (file ? file : "") +
+           "' is damaged; run `pulse-agent outbox check` for details and `pulse-agent outbox "
+           "recover` to salvage its events)";
+}
+
 [[noreturn]] void throw_sqlite(sqlite3* db, std::string_view context) {
-    throw model::Failure("outbox: " + std::string(context) + ": " + sqlite3_errmsg(db));
+    throw model::Failure("outbox: " + std::string(context) + ": " + sqlite3_errmsg(db) +
+                         damage_hint(db, sqlite3_extended_errcode(db)));
+}
+
+// Return `path` as a file: URI, escaping what a URI gives a meaning to.
+std::string file_uri(const std::filesystem::path& path, bool immutable) {
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            constexpr const char* k_hex = "0123456789ABCDEF";
+            uri += '%';
+            uri += k_hex[(c >> 4) & 0xf];
+            uri += k_hex[c & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
 }
 
 // Run statements; return SQLite's (extended) result code and, on failure,
@@ -20,7 +53,7 @@ int exec_sql(sqlite3* db, std::string_view sql, std::string& error) {
     char* message = nullptr;
     const int rc = sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &message);
     if (rc != SQLITE_OK) {
-        error = message ? message : sqlite3_errmsg(db);
+        error = (message ? message : sqlite3_errmsg(db)) + damage_hint(db, rc);
     }
     sqlite3_free(message);
     return rc;
@@ -62,6 +95,18 @@ Statement& Statement::bind_view(int index, std::string_view value) {
         throw_sqlite(m_db, "binding value");
     }
     return *this;
+}
+
+Statement& Statement::bind_column_of(int index, const Statement& row, int column) {
+    if (sqlite3_bind_value(m_stmt.get(), index, sqlite3_column_value(row.m_stmt.get(), column)) !=
+        SQLITE_OK) {
+        throw_sqlite(m_db, "binding value");
+    }
+    return *this;
+}
+
+int Statement::columns() const {
+    return sqlite3_column_count(m_stmt.get());
 }
 
 Statement& Statement::bind(int index, std::nullopt_t) {
@@ -125,6 +170,21 @@ Database::Database(const std::filesystem::path& path) {
     sqlite3_extended_result_codes(db, 1);
 }
 
+Database Database::open_read_only(const std::filesystem::path& path, bool immutable) {
+    Database opened;
+    sqlite3* db = nullptr;
+    const int rc =
+        sqlite3_open_v2(file_uri(path, immutable).c_str(), &db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    opened.m_db.reset(db);
+    if (rc != SQLITE_OK) {
+        const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        throw model::Failure("opening outbox '" + path.string() + "': " + message);
+    }
+    sqlite3_extended_result_codes(db, 1);
+    return opened;
+}
+
 void Database::exec(std::string_view sql) {
     std::string error;
     if (exec_sql(m_db.get(), sql, error) != SQLITE_OK) {
@@ -185,6 +245,18 @@ Statement Database::prepare(std::string_view sql) {
 
 int Database::changes() const {
     return sqlite3_changes(m_db.get());
+}
+
+int Database::error_code() const {
+    return sqlite3_extended_errcode(m_db.get());
+}
+
+std::string Database::error_message() const {
+    return sqlite3_errmsg(m_db.get());
+}
+
+bool Database::damaged() const {
+    return is_damage(error_code());
 }
 
 Transaction::Transaction(Database& db) : m_db(db) {

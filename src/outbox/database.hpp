@@ -22,6 +22,8 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view value);
     Statement& bind(int index, std::nullopt_t);
+    // Bind a column of another statement's current row, whatever its type.
+    Statement& bind_column_of(int index, const Statement& row, int column);
     // Bind text without copying it: it must stay unchanged until reset().
     Statement& bind_view(int index, std::string_view value);
 
@@ -36,6 +38,8 @@ public:
     std::int64_t integer(int column) const;
     std::string text(int column) const;
     bool is_null(int column) const;
+    // Return how many columns a row of this statement has.
+    int columns() const;
 
 private:
     struct Finalizer {
@@ -50,6 +54,9 @@ class Database {
 public:
     // Open (creating when missing) a database file.
     explicit Database(const std::filesystem::path& path);
+    // Open an existing database file for reading only; `immutable` reads it
+    // without locks or a WAL index, for a folder where neither can be made.
+    static Database open_read_only(const std::filesystem::path& path, bool immutable);
 
     // Run one or more statements that return no rows.
     void exec(std::string_view sql);
@@ -72,12 +79,19 @@ public:
     Statement prepare(std::string_view sql);
     // Return rows changed by the last statement.
     int changes() const;
+    // Return SQLite's extended result code of the last failure.
+    int error_code() const;
+    // Return SQLite's message about the last failure.
+    std::string error_message() const;
+    // Return whether the last failure says the file is not a sound database.
+    bool damaged() const;
     sqlite3* handle() const { return m_db.get(); }
 
 private:
     struct Closer {
         void operator()(sqlite3* db) const;
     };
+    Database() = default;
     std::unique_ptr<sqlite3, Closer> m_db;
 };
 

@@ -1,5 +1,6 @@
 #include "outbox/files.hpp"
 
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,21 @@ std::filesystem::path orphan_path(const std::filesystem::path& file, std::int64_
                                   int attempt) {
     const auto suffix = attempt == 0 ? std::string() : "-" + std::to_string(attempt);
     return beside(file, ".orphan-" + std::to_string(time) + suffix);
+}
+
+std::filesystem::path corrupt_path(const std::filesystem::path& file, std::int64_t time) {
+    const std::time_t seconds = time;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32] = {};
+    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+    return beside(file, std::string(".corrupt-") + text);
+}
+
+std::filesystem::path moved_companion(const std::filesystem::path& moved,
+                                      const std::filesystem::path& companion,
+                                      const std::filesystem::path& outbox) {
+    return beside(moved, companion.string().substr(outbox.string().size()));
 }
 
 } // namespace outbox

@@ -47,4 +47,14 @@ bool is_temporary(const std::filesystem::path& outbox, const std::filesystem::pa
 std::filesystem::path orphan_path(const std::filesystem::path& file, std::int64_t time,
                                   int attempt);
 
+// Return where a damaged file is moved aside: `<file>.corrupt-<UTC time>`,
+// the time as 20240131T235959Z.
+std::filesystem::path corrupt_path(const std::filesystem::path& file, std::int64_t time);
+
+// Return the WAL or index of an outbox moved to `moved`, named so that
+// SQLite opening `moved` finds them: `<moved>-wal`, `<moved>-shm`.
+std::filesystem::path moved_companion(const std::filesystem::path& moved,
+                                      const std::filesystem::path& companion,
+                                      const std::filesystem::path& outbox);
+
 } // namespace outbox

@@ -1,10 +1,7 @@
 #include "outbox/outbox.hpp"
 
-#include "outbox/creation.hpp"
-#include "outbox/files.hpp"
 #include "outbox/schema.hpp"
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace outbox {
@@ -13,25 +10,22 @@ using namespace schema;
 
 namespace {
 
-// How long a process waits for another one's write before it gives up.
-constexpr std::chrono::milliseconds k_busy_timeout{30000};
-
-// The WAL size past which the closing process empties it: each process
-// rebuilds the WAL's index when it opens the outbox, reading the whole WAL.
-constexpr std::uintmax_t k_wal_trim_size = 1024 * 1024;
-
 // How many events each() reads at a time.
 constexpr std::size_t k_page_size = 512;
 
 constexpr const char* k_record_columns =
     "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
-    "last_error, response";
+    "last_error, response, failing_since";
 
 State parse_state(const std::string& text) {
     if (text == "delivered") {
         return State::delivered;
     }
-    return text == "rejected" ? State::rejected : State::queued;
+    return text == k_parked_state ? State::parked : State::queued;
+}
+
+std::string_view stored_name(State state) {
+    return state == State::parked ? k_parked_state : state_name(state);
 }
 
 Record read_record(const Statement& stmt) {
@@ -50,6 +44,9 @@ Record read_record(const Statement& stmt) {
     }
     r.last_error = stmt.text(10);
     r.response = stmt.text(11);
+    if (!stmt.is_null(12)) {
+        r.failing_since = stmt.integer(12);
+    }
     return r;
 }
 
@@ -61,115 +58,19 @@ std::string_view state_name(State state) {
         return "queued";
     case State::delivered:
         return "delivered";
-    case State::rejected:
-        return "rejected";
+    case State::parked:
+        return "parked";
     }
     return "unknown";
 }
 
-Outbox::Outbox(std::filesystem::path path, Database db)
-    : m_path(std::move(path)), m_db(std::move(db)) {}
-
-Outbox::~Outbox() {
-    if (m_db.handle() != nullptr) {
-        trim_wal();
+std::optional<State> parse_state_name(std::string_view name) {
+    for (const auto state : {State::queued, State::delivered, State::parked}) {
+        if (name == state_name(state)) {
+            return state;
+        }
     }
-}
-
-void Outbox::trim_wal() noexcept {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(wal_path(m_path), ec);
-    if (ec || size < k_wal_trim_size) {
-        return;
-    }
-    try {
-        m_db.exec("PRAGMA busy_timeout = 0");
-        m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (const model::Failure&) {
-        // Busy: whoever uses the outbox now trims it when it closes.
-    }
-}
-
-model::Expected<Outbox> Outbox::open(const std::filesystem::path& path) {
-    TRY(prepare_outbox_file(path));
-    try {
-        Outbox outbox(path, Database(path));
-        outbox.migrate();
-        return outbox;
-    } catch (const model::Failure& e) {
-        return model::fail(e.what());
-    }
-}
-
-void Outbox::migrate() {
-    m_db.exec("PRAGMA busy_timeout = " + std::to_string(k_busy_timeout.count()));
-    // Processes that open a new outbox at the same moment race to switch it
-    // to WAL, which takes an exclusive lock without waiting on busy_timeout.
-    // 16 KiB pages: a 100k-event backfill writes a third fewer pages than with
-    // the 4 KiB default. It only takes effect on a new file, before WAL.
-    m_db.exec("PRAGMA page_size = 16384");
-    m_db.exec_patiently("PRAGMA journal_mode = WAL", k_busy_timeout);
-    m_db.exec("PRAGMA synchronous = FULL");
-    // Most users are short processes (a push, a hook): checkpointing at each
-    // exit cost them two more fsyncs, and a new WAL two more; the WAL now
-    // stays, bounded by trim_wal().
-    m_db.keep_wal_on_close();
-    if (!schema_ready()) {
-        create_schema();
-    }
-}
-
-void Outbox::create_schema() {
-    Transaction tx(m_db);
-    m_db.exec(k_events_table);
-    m_db.exec(k_pushes_table);
-    if (!has_column("pushes", "next_attempt")) {
-        m_db.exec(k_pushes_next_attempt);
-    }
-    if (!has_column("pushes", "spool_id")) {
-        m_db.exec(k_pushes_spool_id);
-    }
-    m_db.exec(k_pushes_spool_index);
-    m_db.exec(k_watch_tables);
-    if (!keyed_by_constraint()) {
-        m_db.exec(k_indexes);
-    }
-    tx.commit();
-}
-
-Outbox Outbox::open_unpublished(const std::filesystem::path& path) {
-    Outbox outbox(path, Database(path));
-    outbox.m_db.exec("PRAGMA page_size = 16384");
-    // The journal stays in memory: a bulk load may still roll back a
-    // savepoint, but a crash only leaves a temporary file nobody uses.
-    outbox.m_db.exec("PRAGMA journal_mode = MEMORY");
-    outbox.m_db.exec("PRAGMA synchronous = OFF");
-    outbox.create_schema();
-    return outbox;
-}
-
-bool Outbox::schema_ready() {
-    auto stmt = m_db.prepare(
-        "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-        "('events', 'notes', 'pushes', 'pushes_by_repository', 'watch_repos', 'watch_refs', "
-        "'events_queued', 'events_key', 'pushes_by_spool_id', ?)");
-    stmt.bind(1, k_constraint_index);
-    stmt.step();
-    // The five tables, the three indexes and the key in either of its shapes.
-    return stmt.integer(0) == 9 && has_column("pushes", "next_attempt") &&
-           has_column("pushes", "spool_id");
-}
-
-bool Outbox::has_column(const char* table, const char* column) {
-    auto stmt = m_db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
-    stmt.bind(1, table).bind(2, column);
-    return stmt.step();
-}
-
-bool Outbox::keyed_by_constraint() {
-    auto stmt = m_db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?");
-    stmt.bind(1, k_constraint_index);
-    return stmt.step();
+    return name == "rejected" ? std::optional(State::parked) : std::nullopt;
 }
 
 std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit) {
@@ -214,22 +115,28 @@ void Outbox::mark_delivered(std::int64_t seq, long status, model::UnixSeconds no
 
 void Outbox::mark_retry(std::int64_t seq, std::optional<long> status, const std::string& error,
                         model::UnixSeconds next_attempt) {
-    auto stmt = m_db.prepare("UPDATE events SET attempts = attempts + 1, last_status = ?, "
-                             "last_error = ?, next_attempt = ? WHERE seq = ?");
+    auto stmt =
+        m_db.prepare("UPDATE events SET attempts = attempts + 1, last_status = ?, last_error = ?, "
+                     "next_attempt = ?, failing_since = COALESCE(failing_since, ?) WHERE seq = ?");
     if (status) {
         stmt.bind(1, static_cast<std::int64_t>(*status));
     } else {
         stmt.bind(1, std::nullopt);
     }
-    stmt.bind(2, error).bind(3, next_attempt).bind(4, seq).run();
+    stmt.bind(2, error).bind(3, next_attempt).bind(4, model::now()).bind(5, seq).run();
 }
 
-void Outbox::mark_rejected(std::int64_t seq, long status, const std::string& error,
-                           const std::string& response) {
-    auto stmt = m_db.prepare("UPDATE events SET state = 'rejected', attempts = attempts + 1, "
+void Outbox::mark_parked(std::int64_t seq, std::optional<long> status, const std::string& error,
+                         const std::string& response) {
+    auto stmt = m_db.prepare("UPDATE events SET state = ?, attempts = attempts + 1, "
                              "last_status = ?, last_error = ?, response = ? WHERE seq = ?");
-    stmt.bind(1, static_cast<std::int64_t>(status)).bind(2, error).bind(3, response).bind(4, seq);
-    stmt.run();
+    stmt.bind(1, stored_name(State::parked));
+    if (status) {
+        stmt.bind(2, static_cast<std::int64_t>(*status));
+    } else {
+        stmt.bind(2, std::nullopt);
+    }
+    stmt.bind(3, error).bind(4, response).bind(5, seq).run();
 }
 
 std::optional<Record> Outbox::find(std::string_view system, std::string_view type,
@@ -281,7 +188,7 @@ Counts Outbox::counts(model::UnixSeconds now) {
             counts.queued = n;
             counts.waiting = stmt.integer(2);
         } else {
-            (state == State::delivered ? counts.delivered : counts.rejected) = n;
+            (state == State::delivered ? counts.delivered : counts.parked) = n;
         }
     }
     return counts;
@@ -298,7 +205,7 @@ void Outbox::each(std::optional<State> state, const std::function<void(const Rec
         std::vector<Record> records;
         records.reserve(k_page_size);
         if (state) {
-            page.bind(1, state_name(*state));
+            page.bind(1, stored_name(*state));
         } else {
             page.bind(1, std::nullopt);
         }

@@ -18,11 +18,16 @@
 
 namespace outbox {
 
-// Where an event is in its life.
-enum class State { queued, delivered, rejected };
+// Where an event is in its life: parked ones wait for someone to retry or
+// drop them (the API refused them for good, or failed on them for too long).
+enum class State { queued, delivered, parked };
 
-// Return the name of a state as stored and printed.
+// Return the name of a state as printed.
 std::string_view state_name(State state);
+
+// Return the state a printed name stands for; "rejected", the old name of
+// parked, is accepted too.
+std::optional<State> parse_state_name(std::string_view name);
 
 // One event as the outbox holds it.
 struct Record {
@@ -38,6 +43,8 @@ struct Record {
     std::optional<std::int64_t> last_status;
     std::string last_error;
     std::string response;
+    // When the failures since the last success began (nullopt: none).
+    std::optional<model::UnixSeconds> failing_since;
 };
 
 // What an enqueue did, event by event in input order.
@@ -50,11 +57,19 @@ struct EnqueueResult {
 // Called now and then during a long enqueue with how many events are done.
 using EnqueueProgress = std::function<void(std::size_t done)>;
 
+// What a prune removed.
+struct Pruned {
+    // Delivered events whose body and answer were dropped, keys kept.
+    std::int64_t events = 0;
+    // Parked recorded pushes removed.
+    std::int64_t pushes = 0;
+};
+
 // How many events are in each state.
 struct Counts {
     std::int64_t queued = 0;
     std::int64_t delivered = 0;
-    std::int64_t rejected = 0;
+    std::int64_t parked = 0;
     // Queued events whose next attempt is not due yet.
     std::int64_t waiting = 0;
 };
@@ -70,6 +85,9 @@ public:
     // Open or create the outbox, creating its folder (0700) and file (0600);
     // see creation.hpp for what it moves aside or removes beside the file.
     static model::Expected<Outbox> open(const std::filesystem::path& path);
+    // Open an existing outbox for reading only, creating nothing: no folder,
+    // no file, no journal (an error when there is no outbox at `path`).
+    static model::Expected<Outbox> open_read_only(const std::filesystem::path& path);
     // Open a new outbox file no other process can see yet (a first load's
     // temporary file, see first_load.hpp): no journal on disk, no fsync.
     static Outbox open_unpublished(const std::filesystem::path& path);
@@ -115,9 +133,29 @@ public:
     // Record a retryable failure and when to try again.
     void mark_retry(std::int64_t seq, std::optional<long> status, const std::string& error,
                     model::UnixSeconds next_attempt);
-    // Park an event the API refused for good, keeping its answer.
-    void mark_rejected(std::int64_t seq, long status, const std::string& error,
-                       const std::string& response);
+    // Park an event the API refused for good, or failed on for too long,
+    // keeping its answer.
+    void mark_parked(std::int64_t seq, std::optional<long> status, const std::string& error,
+                     const std::string& response);
+    // Queue parked events again (one by seq, or all of them), due now with no
+    // failures counted; return how many.
+    std::int64_t retry_parked(std::optional<std::int64_t> seq);
+    // Forget a parked event for good; false when no parked event has that seq.
+    bool drop_parked(std::int64_t seq);
+
+    // Drop the bodies and answers of events delivered at or before `cutoff`, keeping
+    // their keys (and a change's time), and remove recorded pushes parked
+    // before it; then return the freed pages to the file system.
+    Pruned prune(model::UnixSeconds cutoff);
+    // Return whether freed pages go back to the file system (auto_vacuum is
+    // INCREMENTAL); outboxes made before that need switch_to_incremental_vacuum().
+    bool vacuums_incrementally();
+    // Rebuild the file with auto_vacuum INCREMENTAL (one VACUUM: it needs as
+    // much free space as the outbox takes, and holds the write lock throughout).
+    void switch_to_incremental_vacuum();
+    // Copy the outbox, consistent as of one moment, to a new file `target`
+    // through SQLite's online backup, and fsync it.
+    model::Expected<void> backup_to(const std::filesystem::path& target);
 
     // Return the event with this key, if it was ever queued.
     std::optional<Record> find(std::string_view system, std::string_view type, std::string_view id);
@@ -156,7 +194,9 @@ private:
                           std::span<const model::Event> events, const Transaction& tx,
                           const EnqueueProgress& progress = {});
 
-    Outbox(std::filesystem::path path, Database db);
+    Outbox(std::filesystem::path path, Database db, bool read_only = false);
+    // Open `path` as a writer and bring its schema up to date.
+    static Outbox open_for_writing(const std::filesystem::path& path);
     // Return the time_created of the event with this key, if it was queued.
     std::optional<model::UnixSeconds> time_created(std::string_view system, model::EventType type,
                                                    std::string_view id);
@@ -167,6 +207,8 @@ private:
     // write lock, so that opening an existing outbox (every hook, during a
     // push) never waits for another writer.
     bool schema_ready();
+    // Return whether the file has no page yet (a new outbox).
+    bool is_empty();
     // Return whether a table has a column (older outboxes lack some).
     bool has_column(const char* table, const char* column);
     // Return whether the key is still the table constraint of old outboxes.
@@ -182,12 +224,16 @@ private:
     std::vector<bool> unseen(const Rows& rows);
     // Drop the key and queue indexes (rebuilding an old outbox's table).
     void drop_indexes();
+    // Compact up to `limit` of the events delivered at or before `cutoff`,
+    // inside the caller's transaction; return how many.
+    std::int64_t compact_delivered(model::UnixSeconds cutoff, std::int64_t limit);
     // Fold a WAL larger than k_wal_trim_size into the database and empty it,
     // unless another process is using the outbox right now.
     void trim_wal() noexcept;
 
     std::filesystem::path m_path;
     Database m_db;
+    bool m_read_only = false;
     // The UPDATE of mark_delivered(), which runs once per delivered event (the
     // hot path of a flush): prepared on first use, then reused.
     std::optional<Statement> m_mark_delivered;

@@ -115,6 +115,30 @@ void PushQueue::prune() {
               AND earlier.state = 'waiting'))sql");
 }
 
+std::int64_t PushQueue::prune_parked(model::UnixSeconds cutoff) {
+    auto stmt = m_db.prepare("DELETE FROM pushes WHERE state = 'failed' AND pushed_at <= ?");
+    stmt.bind(1, cutoff).run();
+    return m_db.changes();
+}
+
+std::int64_t PushQueue::retry_parked(std::optional<std::int64_t> seq) {
+    auto stmt = m_db.prepare("UPDATE pushes SET state = 'waiting', next_attempt = 0 "
+                             "WHERE state = 'failed' AND (?1 IS NULL OR seq = ?1)");
+    if (seq) {
+        stmt.bind(1, *seq);
+    } else {
+        stmt.bind(1, std::nullopt);
+    }
+    stmt.run();
+    return m_db.changes();
+}
+
+bool PushQueue::drop_parked(std::int64_t seq) {
+    auto stmt = m_db.prepare("DELETE FROM pushes WHERE state = 'failed' AND seq = ?");
+    stmt.bind(1, seq).run();
+    return m_db.changes() > 0;
+}
+
 PushCounts PushQueue::counts() {
     auto stmt = m_db.prepare("SELECT SUM(state = 'waiting'), SUM(state = 'failed') FROM pushes");
     PushCounts counts;

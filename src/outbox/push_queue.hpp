@@ -10,7 +10,8 @@
 
 namespace outbox {
 
-// Where a recorded push is in its life.
+// Where a recorded push is in its life: a failed one is parked, waiting for
+// someone to retry or drop it.
 enum class PushState { waiting, derived, failed };
 
 // A push as the post-receive hook recorded it, before its events exist.
@@ -69,6 +70,14 @@ public:
                      std::optional<model::UnixSeconds> next_attempt);
     // Forget derived pushes that no waiting push still needs.
     void prune();
+    // Remove parked pushes pushed at or before `cutoff`; return how many.
+    std::int64_t prune_parked(model::UnixSeconds cutoff);
+    // Make parked pushes (one by seq, or all) wait to be derived again, due
+    // now; one that fails again is parked again at once, being past its
+    // max_age. Return how many.
+    std::int64_t retry_parked(std::optional<std::int64_t> seq);
+    // Forget a parked push; false when no parked push has that seq.
+    bool drop_parked(std::int64_t seq);
     // Return how many pushes wait and how many failed.
     PushCounts counts();
 

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS events (
     last_error   TEXT NOT NULL DEFAULT '',
     response     TEXT NOT NULL DEFAULT '',
     queued_at    INTEGER NOT NULL,
-    delivered_at INTEGER
+    delivered_at INTEGER,
+    failing_since INTEGER
 );
 CREATE TABLE IF NOT EXISTS notes (
     key   TEXT PRIMARY KEY,
@@ -88,6 +89,16 @@ inline constexpr const char* k_pushes_next_attempt =
 // spooled file a push came from.
 inline constexpr const char* k_pushes_spool_id = "ALTER TABLE pushes ADD COLUMN spool_id TEXT";
 
+// Outboxes made before poison events were parked get the column that holds
+// when an event's failures began.
+inline constexpr const char* k_events_failing_since =
+    "ALTER TABLE events ADD COLUMN failing_since INTEGER";
+
+// The schema's version (PRAGMA user_version): 1 since it is stored; 0 in
+// outboxes no writer has opened since. A version above it is a newer
+// pulse-agent's, which this one does not know.
+inline constexpr int k_schema_version = 1;
+
 // The key (system, type, id) is the unique index events_key rather than a
 // constraint of the table, so that a bulk load can drop the indexes and build
 // them again at the end: SQLite builds them from 100k rows in about half the
@@ -96,15 +107,28 @@ inline constexpr const char* k_pushes_spool_id = "ALTER TABLE pushes ADD COLUMN 
 inline constexpr const char* k_indexes = R"sql(
 CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (id, type, system);
 CREATE INDEX IF NOT EXISTS events_queued ON events (system, seq) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS events_unpruned ON events (delivered_at)
+    WHERE state = 'delivered' AND environment != '';
 )sql";
+
+// The delivered events a prune has not compacted yet (Outbox::prune), so that
+// each prune reads only those, not every event ever delivered: in k_indexes,
+// and on its own for outboxes still keyed by a constraint.
+inline constexpr const char* k_unpruned_index =
+    "CREATE INDEX IF NOT EXISTS events_unpruned ON events (delivered_at) "
+    "WHERE state = 'delivered' AND environment != ''";
 
 // Outboxes made before events_key existed keep their key as the table's
 // UNIQUE (system, type, id) constraint, whose index cannot be dropped, until
 // their first bulk load copies them into a table of today's shape.
 inline constexpr const char* k_constraint_index = "sqlite_autoindex_events_1";
 
+// A parked event is stored as 'rejected', the name it had before events
+// were also parked for failing too long: older outboxes keep working.
+inline constexpr const char* k_parked_state = "rejected";
+
 inline constexpr const char* k_all_columns =
     "seq, system, type, id, environment, body, state, attempts, next_attempt, last_status, "
-    "last_error, response, queued_at, delivered_at";
+    "last_error, response, queued_at, delivered_at, failing_since";
 
 } // namespace outbox::schema

@@ -103,8 +103,8 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         return std::nullopt;
     case Outcome::rejected:
         // Redacted here too: whatever the transport, the key never reaches the outbox.
-        m_outbox.mark_rejected(record.seq, response.status, problem,
-                               sender::redact(response.body, m_options.api_key));
+        m_outbox.mark_parked(record.seq, response.status, problem,
+                             sender::redact(response.body, m_options.api_key));
         ++report.rejected;
         return std::nullopt;
     case Outcome::configuration:
@@ -112,6 +112,24 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         return Stop::configuration;
     case Outcome::retry:
         break;
+    }
+    return retry_or_park(record, response, problem, report);
+}
+
+std::optional<Stop> Courier::retry_or_park(const outbox::Record& record,
+                                           const sender::HttpResponse& response,
+                                           const std::string& problem, Report& report) {
+    const auto now = model::now();
+    // Only an event the API keeps answering with failures is poison; one that
+    // reaches no API at all waits for the network however long that takes.
+    if (response.status != 0 && record.failing_since &&
+        now - *record.failing_since >= m_options.retry.max_age) {
+        m_outbox.mark_parked(record.seq, response.status,
+                             problem + "; parked after failing since " +
+                                 model::format_rfc3339(*record.failing_since) + " (retry.max_age)",
+                             sender::redact(response.body, m_options.api_key));
+        ++report.rejected;
+        return std::nullopt;
     }
     std::optional<long> retry_after;
     if (response.retry_after) {
@@ -121,8 +139,9 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
                                            sender::unit_random());
     const std::optional<long> status =
         response.status ? std::optional<long>(response.status) : std::nullopt;
-    m_outbox.mark_retry(record.seq, status, problem, model::now() + delay);
+    m_outbox.mark_retry(record.seq, status, problem, now + delay);
     ++report.retried;
+    report.unreachable = !status;
     note_problem(report, problem + "; retrying in " + std::to_string(delay) + "s");
     return Stop::retry_later;
 }

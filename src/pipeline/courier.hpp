@@ -2,6 +2,7 @@
 
 #include "model/delivery_policy.hpp"
 #include "outbox/outbox.hpp"
+#include "sender/http_client.hpp"
 #include "sender/transport.hpp"
 
 #include <atomic>
@@ -19,6 +20,9 @@ struct CourierOptions {
     model::RetryPolicy retry;
     // Stop after this many events (0: until nothing is due).
     std::size_t max_events = 0;
+    // Days a delivered event keeps its body (retention.delivered_days); the
+    // delivery loop prunes what is older now and then.
+    long retention_days = 30;
 };
 
 // Why a delivery round ended.
@@ -39,6 +43,9 @@ struct Report {
     std::size_t rejected = 0;
     std::size_t retried = 0;
     Stop stop = Stop::drained;
+    // Whether the round ended on a failure that reached no API (connection,
+    // TLS, timeout), whose problem holds curl's words, rather than an answer.
+    bool unreachable = false;
     // The last failure, safe to show (no key).
     std::string problem;
 };
@@ -64,6 +71,11 @@ private:
     // Send one record and record the outcome; returns how the round goes on.
     std::optional<Stop> deliver_one(const outbox::Record& record, Report& report,
                                     const std::atomic<bool>* stop_flag);
+    // Record a failure worth retrying: schedule the next try, or park the
+    // event when the API has answered it with failures for retry.max_age.
+    std::optional<Stop> retry_or_park(const outbox::Record& record,
+                                      const sender::HttpResponse& response,
+                                      const std::string& problem, Report& report);
     // Keep the round's last problem ("" after a success) in the report and the
     // outbox's note; an empty note is not written again, as each write syncs.
     void note_problem(Report& report, std::string problem);

@@ -16,8 +16,25 @@ namespace pipeline {
 // Return the courier options the settings describe.
 CourierOptions courier_options(const config::Settings& settings);
 
-// Open the outbox the settings name.
+// Fail unless the outbox's folder exists or is the default state folder,
+// which writers make: a mistyped --outbox is an error, never a `mkdir -p`.
+model::Expected<void> outbox_folder_ready(const config::Settings& settings);
+
+// Open the outbox the settings name, creating it (in an existing folder, or
+// the default one).
 outbox::Outbox open_outbox(const config::Settings& settings);
+
+// Open the outbox the settings name for reading, creating nothing: an error
+// when there is none yet.
+outbox::Outbox open_outbox_to_read(const config::Settings& settings);
+
+// Compact delivered events older than `delivered_days` and remove recorded
+// pushes parked before then (outbox::Outbox::prune), now.
+outbox::Pruned prune_outbox(outbox::Outbox& box, long delivered_days);
+
+// Prune like prune_outbox, unless the last prune of this outbox (by any
+// process) was less than an hour ago; for loops that deliver again and again.
+model::Expected<void> prune_now_and_then(outbox::Outbox& box, long delivered_days);
 
 // Return how long to wait for another process's delivery round to end: one
 // request's whole timeout, and a margin.

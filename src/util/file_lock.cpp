@@ -36,12 +36,14 @@ void write_pid(int fd) {
     }
 }
 
-// Make the lock file's folder if it is missing, private as the outbox's is.
+// Make the lock file's folder and every missing one above it owner-only,
+// whatever the umask, as the outbox's are (see outbox/creation.cpp).
 void make_folder(const std::filesystem::path& path) {
     std::error_code ec;
     const auto folder = path.parent_path();
     if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
+        make_folder(folder);
+        ::mkdir(folder.c_str(), 0700);
         ::chmod(folder.c_str(), 0700);
     }
 }
@@ -75,7 +77,9 @@ LockFailure held_failure(const std::filesystem::path& path, int fd) {
 std::expected<FileLock, LockFailure> FileLock::acquire(const std::filesystem::path& path,
                                                        std::chrono::milliseconds wait) {
     make_folder(path);
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // O_NOFOLLOW: a symbolic link planted in a writable folder is refused, not
+    // followed to create the file it names (as root, anywhere).
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return std::unexpected(LockFailure{
             "opening lock file '" + path.string() + "': " + std::strerror(errno), false, {}});

@@ -88,15 +88,15 @@ def test_400_parks_one_event_and_the_rest_go_on(agent, aimed, server):
     server.script([{}, {"status": 400, "body": '{"error":"bad change c2"}'}, {}])
     result = run([agent, "flush"], aimed)
     assert result.returncode == 4, result.stderr
-    assert "rejected 1" in result.stderr
+    assert "parked 1" in result.stderr
     assert delivered_ids(server) == ["c1", "c3"]
     rows = rows_by_id(outbox_rows(agent, aimed))
-    assert rows["c2"]["state"] == "rejected" and rows["c2"]["last_status"] == 400
+    assert rows["c2"]["state"] == "parked" and rows["c2"]["last_status"] == 400
     assert rows["c2"]["response"] == '{"error":"bad change c2"}'
     assert "bad change c2" in rows["c2"]["last_error"]
     assert [rows[c]["state"] for c in ("c1", "c3")] == ["delivered", "delivered"]
     summary = run([agent, "outbox"], aimed)
-    assert "rejected: 1" in summary.stdout and "bad change c2" in summary.stdout
+    assert "parked: 1" in summary.stdout and "bad change c2" in summary.stdout
     assert run([agent, "flush"], aimed).returncode == 0
     assert len(server.requests) == 3
 
@@ -106,7 +106,7 @@ def test_push_answered_400_exits_4_and_says_why(agent, aimed, server):
     result = push_change(agent, aimed, "c1")
     assert result.returncode == 4, result.stderr
     assert "422" in result.stderr and "unknown system" in result.stderr
-    assert outbox_rows(agent, aimed)[0]["state"] == "rejected"
+    assert outbox_rows(agent, aimed)[0]["state"] == "parked"
 
 
 @pytest.mark.parametrize("status, hint", [

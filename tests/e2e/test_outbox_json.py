@@ -44,14 +44,14 @@ def test_invalid_utf8_is_listed_as_replacement_characters(agent, env, workdir, s
     assert listed.returncode == 0, listed.stderr
     rows = json_lines(listed.stdout)
     assert [row["id"] for row in rows] == ["c1", "c2", "c3", "c4\ufffd", "c5", "c6", "c7"]
-    assert [row["state"] for row in rows] == ["delivered"] * 2 + ["rejected"] + \
+    assert [row["state"] for row in rows] == ["delivered"] * 2 + ["parked"] + \
         ["delivered"] * 2 + ["queued"] * 2
     assert rows[3]["body"]["change_id"] == "c4\ufffd"
     assert rows[2]["response"] == '{"error":"bad \ufffd\ufffd byte"}'
     assert rows[2]["last_error"].endswith(': HTTP 400: {"error":"bad \ufffd\ufffd byte"}')
     assert rows[5]["last_error"].endswith("x" + "\u00e9" * 149 + "\ufffd")
-    rejected = run_bytes([agent, "outbox", "list", "--json", "--state", "rejected"], aimed)
-    assert [row["id"] for row in json_lines(rejected.stdout)] == ["c3"]
+    parked = run_bytes([agent, "outbox", "list", "--json", "--state", "parked"], aimed)
+    assert [row["id"] for row in json_lines(parked.stdout)] == ["c3"]
 
 
 def test_status_json_replaces_invalid_utf8_in_the_delivery_error(agent, env, workdir, server):

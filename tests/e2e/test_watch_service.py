@@ -198,7 +198,8 @@ def test_once_polls_delivers_and_exits(agent, env, workdir, server):
 def test_status_without_a_state_file_says_so(agent, env):
     result = run([agent, "status"], env)
     assert result.returncode == 1
-    assert "no state file at '%s'" % env["PULSE_OUTBOX"] in result.stderr
+    assert ("no outbox at '%s'; nothing has been queued yet" % env["PULSE_OUTBOX"]
+            in result.stderr)
 
 
 def test_the_api_key_comes_from_systemds_credential_and_never_shows(agent, env, workdir, server):

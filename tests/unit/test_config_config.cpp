@@ -72,6 +72,16 @@ repositories:
         CHECK(config.repositories[1].tag_pattern == "^rel-\\d+$");
     }
 
+    TEST_CASE("retention.delivered_days is read, 30 by default, never negative") {
+        CHECK(config::parse_config("", "c.yaml").value().retention.delivered_days == 30);
+        CHECK(config::parse_config("retention:\n  delivered_days: 0\n", "c.yaml")
+                  .value()
+                  .retention.delivered_days == 0);
+        CHECK(error_of("retention:\n  delivered_days: -1\n") ==
+              "c.yaml:2:19: 'delivered_days' must not be negative");
+        CHECK(error_of("retention:\n  keep: 1\n") == "c.yaml:2:3: unknown key 'keep' in retention");
+    }
+
     TEST_CASE("an unknown key names file, line and column") {
         CHECK(error_of("base_url: http://x\nbase_ulr: http://y\n") ==
               "c.yaml:2:1: unknown key 'base_ulr' in the config file");

@@ -161,17 +161,17 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(due[0].last_error == "HTTP 503");
     }
 
-    TEST_CASE("a rejected event keeps its answer and no longer blocks its system") {
+    TEST_CASE("a parked event keeps its answer and no longer blocks its system") {
         test_support::TempDir s;
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> events = {change("a", "a1"), change("a", "a2")};
         box.enqueue(events);
         const auto first = box.due(model::now(), 10).at(0);
-        box.mark_rejected(first.seq, 400, "HTTP 400: bad", R"({"error":"bad"})");
+        box.mark_parked(first.seq, 400, "HTTP 400: bad", R"({"error":"bad"})");
         const auto due = box.due(model::now(), 10);
         REQUIRE(due.size() == 1);
         CHECK(due[0].id == "a2");
-        const auto parked = box.list(outbox::State::rejected);
+        const auto parked = box.list(outbox::State::parked);
         REQUIRE(parked.size() == 1);
         CHECK(parked[0].last_status == 400);
         CHECK(parked[0].response == R"({"error":"bad"})");
@@ -182,7 +182,7 @@ TEST_SUITE("outbox::Outbox") {
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
         box.enqueue(many_changes(1300));
         for (std::int64_t seq = 7; seq <= 1300; seq += 100) {
-            box.mark_rejected(seq, 400, "bad", "");
+            box.mark_parked(seq, 400, "bad", "");
         }
         std::vector<std::int64_t> all;
         box.each(std::nullopt, [&all](const outbox::Record& r) { all.push_back(r.seq); });
@@ -190,12 +190,12 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(std::is_sorted(all.begin(), all.end()));
         CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
         std::vector<std::string> rejected;
-        box.each(outbox::State::rejected,
+        box.each(outbox::State::parked,
                  [&rejected](const outbox::Record& r) { rejected.push_back(r.id); });
         REQUIRE(rejected.size() == 13);
         CHECK(rejected.front() == "c6");
         CHECK(rejected.back() == "c1206");
-        CHECK(box.list(outbox::State::rejected).size() == 13);
+        CHECK(box.list(outbox::State::parked).size() == 13);
         CHECK(box.list().back().id == "c1299");
     }
 
@@ -242,7 +242,8 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(records.front().id == "c0");
         CHECK(records.back().id == "c4999");
         CHECK(records.back().body == model::to_json(events.back().event));
-        CHECK(index_names(box) == std::vector<std::string>{"events_key", "events_queued"});
+        CHECK(index_names(box) ==
+              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
         // Loaded again, in bulk or not, nothing is new.
         CHECK(load(box, events).first.duplicates == 5000);
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "c7")}).duplicates == 1);
@@ -288,7 +289,8 @@ TEST_SUITE("outbox::Outbox") {
         const auto records = box.list();
         REQUIRE(records.size() == 5050);
         CHECK(records[100].id == "c0");
-        CHECK(index_names(box) == std::vector<std::string>{"events_key", "events_queued"});
+        CHECK(index_names(box) ==
+              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
     }
 
     TEST_CASE("a bulk load repeating a key, or into a fuller outbox, inserts one by one") {
@@ -315,8 +317,8 @@ TEST_SUITE("outbox::Outbox") {
         const auto path = s.path() / "o.db";
         make_constrained_outbox(path);
         auto box = outbox::Outbox::open(path).value();
-        CHECK(index_names(box) ==
-              std::vector<std::string>{"events_queued", "sqlite_autoindex_events_1"});
+        CHECK(index_names(box) == std::vector<std::string>{"events_queued", "events_unpruned",
+                                                           "sqlite_autoindex_events_1"});
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "old1")}).duplicates == 1);
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "new")}).queued == 1);
         auto events = many_changes(5000);
@@ -324,7 +326,8 @@ TEST_SUITE("outbox::Outbox") {
         const auto [result, reported] = load(box, events);
         CHECK(result.queued == 5000);
         CHECK(result.duplicates == 1);
-        CHECK(index_names(box) == std::vector<std::string>{"events_key", "events_queued"});
+        CHECK(index_names(box) ==
+              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
         const auto records = box.list();
         REQUIRE(records.size() == 5003);
         CHECK(records[0].id == "old1");
@@ -336,7 +339,8 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "c9")}).duplicates == 1);
         // Reopened, it stays as it is now.
         auto again = outbox::Outbox::open(path).value();
-        CHECK(index_names(again) == std::vector<std::string>{"events_key", "events_queued"});
+        CHECK(index_names(again) ==
+              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
     }
 
     TEST_CASE("change_time reads back a queued change's time, and only a change's") {

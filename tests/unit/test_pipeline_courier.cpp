@@ -240,7 +240,7 @@ TEST_SUITE("pipeline::Courier") {
             CHECK(report.delivered == 1);
             CHECK(report.stop == pipeline::Stop::drained);
             const auto parked = f.record("shop", "c1");
-            CHECK(parked.state == outbox::State::rejected);
+            CHECK(parked.state == outbox::State::parked);
             CHECK(parked.last_status == status);
             CHECK(parked.attempts == 1);
             CHECK(parked.response == "{\"error\":\"bad change\"}");

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -107,5 +108,25 @@ TEST_SUITE("util::FileLock") {
         REQUIRE_FALSE(failed.has_value());
         CHECK_FALSE(failed.error().held);
         CHECK(failed.error().message.find("opening lock file") != std::string::npos);
+    }
+
+    TEST_CASE("the folders made for a lock are owner-only whatever the umask") {
+        git_fixture::TempDir dir;
+        const auto old = ::umask(0);
+        const auto lock = util::FileLock::acquire(dir.path() / "a" / "b" / "x.lock", 0ms);
+        ::umask(old);
+        REQUIRE(lock.has_value());
+        for (const auto& folder : {dir.path() / "a", dir.path() / "a" / "b"}) {
+            CHECK((std::filesystem::status(folder).permissions() & std::filesystem::perms::all) ==
+                  std::filesystem::perms::owner_all);
+        }
+    }
+
+    TEST_CASE("a symbolic link planted where the lock goes is not followed") {
+        git_fixture::TempDir dir;
+        std::filesystem::create_symlink(dir.path() / "victim", dir.path() / "x.lock");
+        const auto lock = util::FileLock::acquire(dir.path() / "x.lock", 0ms);
+        CHECK_FALSE(lock.has_value());
+        CHECK_FALSE(std::filesystem::exists(dir.path() / "victim"));
     }
 }

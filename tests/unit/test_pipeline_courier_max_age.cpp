@@ -1,0 +1,106 @@
+#include "outbox/database.hpp"
+#include "pipeline/courier.hpp"
+#include "temp_dir.hpp"
+
+#include <deque>
+#include <doctest/doctest.h>
+
+// A poison event (answered with failures for retry.max_age) is parked so it
+// no longer holds its system; one that reaches no API is never parked.
+namespace {
+
+// A transport that gives the same answer to every request and counts them.
+class SameAnswer : public sender::Transport {
+public:
+    SameAnswer(sender::HttpResponse answer, int& requests)
+        : m_answer(std::move(answer)), m_requests(requests) {}
+
+    sender::HttpResponse post(const std::string&, const std::string&,
+                              const std::vector<std::string>&, const std::string&,
+                              const std::atomic<bool>*) override {
+        ++m_requests;
+        return m_answer;
+    }
+
+private:
+    sender::HttpResponse m_answer;
+    int& m_requests;
+};
+
+struct Fixture {
+    test_support::TempDir scratch;
+    outbox::Outbox box = outbox::Outbox::open(scratch.path() / "outbox.db").value();
+    int requests = 0;
+
+    Fixture() {
+        const std::vector<model::Envelope> events = {
+            {"shop", "test", model::Change{"poison", 1602848432}},
+            {"shop", "test", model::Change{"next", 1602848432}}};
+        box.enqueue(events);
+    }
+
+    pipeline::Report deliver(sender::HttpResponse answer) {
+        pipeline::CourierOptions options;
+        options.base_url = "http://127.0.0.1:9";
+        options.api_key = "k";
+        options.retry = {10, 40, 100, 3600};
+        pipeline::Courier courier(box, options, std::make_unique<SameAnswer>(answer, requests));
+        return courier.deliver();
+    }
+
+    // Let time pass: every waiting event is due again, failing since `ago` seconds.
+    void failing_for(long ago) {
+        outbox::Database(box.path())
+            .exec("UPDATE events SET next_attempt = 0, failing_since = " +
+                  std::to_string(model::now() - ago) + " WHERE failing_since IS NOT NULL");
+    }
+
+    outbox::Record record(const std::string& id) { return box.find("shop", "change", id).value(); }
+};
+
+sender::HttpResponse status(long code) {
+    sender::HttpResponse response;
+    response.status = code;
+    return response;
+}
+
+} // namespace
+
+TEST_SUITE("pipeline::Courier max_age") {
+    TEST_CASE("an event answered with failures for max_age is parked and its system goes on") {
+        Fixture f;
+        const auto first = f.deliver(status(500));
+        CHECK(first.stop == pipeline::Stop::retry_later);
+        CHECK_FALSE(first.unreachable);
+        const auto since = f.record("poison").failing_since;
+        REQUIRE(since);
+        CHECK(*since >= model::now() - 5);
+        f.failing_for(3599);
+        CHECK(f.deliver(status(503)).stop == pipeline::Stop::retry_later);
+        CHECK(f.record("poison").state == outbox::State::queued);
+        f.failing_for(3600);
+        const auto last = f.deliver(status(500));
+        CHECK(last.rejected == 1);
+        const auto poison = f.record("poison");
+        CHECK(poison.state == outbox::State::parked);
+        CHECK(poison.last_error.find("(retry.max_age)") != std::string::npos);
+        // The next event of the system is tried in the same round; its own
+        // failures have only begun.
+        CHECK(f.requests == 4);
+        CHECK(f.record("next").state == outbox::State::queued);
+        CHECK(f.record("next").failing_since);
+    }
+
+    TEST_CASE("an event that reaches no API is never parked, and the round says so") {
+        Fixture f;
+        sender::HttpResponse refused;
+        refused.error = "Couldn't connect to server";
+        CHECK(f.deliver(refused).unreachable);
+        f.failing_for(100000);
+        const auto report = f.deliver(refused);
+        CHECK(report.unreachable);
+        CHECK(report.rejected == 0);
+        CHECK(f.record("poison").state == outbox::State::queued);
+        CHECK(report.problem.find("Couldn't connect to server") != std::string::npos);
+    }
+}
