@@ -189,7 +189,7 @@ int run_report(const std::vector<std::string>& args) {
         throw UsageError("--repo and --outbox exclude each other: --repo reads no outbox");
     }
     report::Accumulator accumulator(window_of(vm), command.systems);
-    const auto settings = load_settings(command.overrides);
+    const auto settings = load_settings(command.overrides, config::KeyUse::skip);
     if (command.repos.empty()) {
         read_outbox(settings, accumulator);
     } else {
