@@ -120,28 +120,4 @@ std::vector<std::string> split_list(const std::string& text) {
     return items;
 }
 
-std::string ci_environment() {
-    static const std::pair<const char*, const char*> k_known[] = {
-        {"GITHUB_ACTIONS", "github-actions"},
-        {"GITLAB_CI", "gitlab-ci"},
-        {"JENKINS_URL", "jenkins"},
-        {"CIRCLECI", "circleci"},
-        {"TRAVIS", "travis"},
-        {"BITBUCKET_BUILD_NUMBER", "bitbucket-pipelines"},
-        {"TF_BUILD", "azure-pipelines"},
-        {"BUILDKITE", "buildkite"},
-        {"DRONE", "drone"},
-        {"TEAMCITY_VERSION", "teamcity"},
-        {"CODEBUILD_BUILD_ID", "aws-codebuild"},
-        {"BITRISE_IO", "bitrise"},
-    };
-    for (const auto& [variable, name] : k_known) {
-        const char* value = std::getenv(variable);
-        if (value != nullptr && *value != '\0') {
-            return name;
-        }
-    }
-    return "_unknown_";
-}
-
 } // namespace cli

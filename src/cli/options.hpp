@@ -62,8 +62,4 @@ std::string scrub(std::string message);
 // Split a comma-separated list (--teams a,b), trimming spaces, dropping empties.
 std::vector<std::string> split_list(const std::string& text);
 
-// Return the Environment header for events typed on this command line: the CI
-// system running us, or "_unknown_".
-std::string ci_environment();
-
 } // namespace cli

@@ -1,6 +1,8 @@
 #include "cli/push.hpp"
 
+#include "cli/ci_environment.hpp"
 #include "cli/git_deployment.hpp"
+#include "cli/go_grammar.hpp"
 #include "cli/options.hpp"
 #include "cli/queue_report.hpp"
 
@@ -29,13 +31,11 @@ Examples:
   pulse-agent push change --identifier abc --timestamp 1700000000 --dry-run
 )";
 
+// Flags of `push` that take no value, for hoist_flags.
+const std::vector<std::string> k_push_switches = {"dry-run", "help", "h", "resend"};
+
 model::UnixSeconds time_value(const po::variables_map& vm, const char* name) {
-    const auto text = vm[name].as<std::string>();
-    auto parsed = model::parse_time(text);
-    if (!parsed) {
-        throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
-    }
-    return *parsed;
+    return parse_event_time(name, vm[name].as<std::string>());
 }
 
 struct PushOptions {
@@ -43,15 +43,10 @@ struct PushOptions {
     po::options_description options{"Options"};
     po::positional_options_description positional;
     bool dry_run = false;
+    bool resend = false;
 };
 
-void add_push_options(PushOptions& p, const std::string& kind) {
-    add_common_options(p.options, p.overrides);
-    p.options.add_options()("help,h", "show this help")(
-        "identifier", po::value<std::string>()->required(), "the event's id")(
-        "source", po::value<std::string>()->default_value("cli"), "the event's source")(
-        "system", po::value<std::string>(), "the system the event is filed under")(
-        "dry-run", po::bool_switch(&p.dry_run), "print the JSON body instead of queueing it");
+void add_time_options(PushOptions& p, const std::string& kind) {
     if (kind == "incident") {
         p.options.add_options()("timestampCreated", po::value<std::string>()->required(),
                                 "when the incident started (Unix seconds or RFC 3339)")(
@@ -61,16 +56,33 @@ void add_push_options(PushOptions& p, const std::string& kind) {
     }
     p.options.add_options()("timestamp", po::value<std::string>()->required(),
                             "the event's time (Unix seconds or RFC 3339)");
+}
+
+void add_push_options(PushOptions& p, const std::string& kind) {
+    add_common_options(p.options, p.overrides);
+    p.options.add_options()("help,h", "show this help")(
+        "identifier", po::value<std::string>()->required(), "the event's id")(
+        "source", po::value<std::string>()->default_value("cli"), "the event's source")(
+        "system", po::value<std::string>(), "the system the event is filed under")(
+        "dry-run", po::bool_switch(&p.dry_run), "print the JSON body instead of queueing it")(
+        "resend", po::bool_switch(&p.resend), "send the event even if it was delivered before");
+    add_time_options(p, kind);
     if (kind == "change") {
         p.options.add_options()("event_type", po::value<std::string>()->default_value("commit"),
                                 "the change's event type");
-    } else {
-        p.options.add_options()("teams", po::value<std::string>()->default_value(""),
-                                "comma-separated teams")(
+    }
+    if (kind == "deployment") {
+        p.options.add_options()("teams", po::value<std::vector<std::string>>(),
+                                "teams, one CSV record (a,b); repeat to add more")(
             "changes", po::value<std::vector<std::string>>()->multitoken(),
             "change ids shipped (also as plain arguments)");
         p.positional.add("changes", -1);
+        return;
     }
+    // The Go CLI ignores words after the flags (often an unquoted empty $VAR).
+    p.options.add_options()("ignored", po::value<std::vector<std::string>>(),
+                            "words after the flags: ignored, with a warning");
+    p.positional.add("ignored", -1);
 }
 
 model::Event build_event(const std::string& kind, const po::variables_map& vm) {
@@ -88,7 +100,9 @@ model::Event build_event(const std::string& kind, const po::variables_map& vm) {
     if (vm.count("changes")) {
         d.changes = vm["changes"].as<std::vector<std::string>>();
     }
-    d.teams = split_list(vm["teams"].as<std::string>());
+    if (vm.count("teams")) {
+        d.teams = parse_teams(vm["teams"].as<std::vector<std::string>>());
+    }
     return d;
 }
 
@@ -100,7 +114,12 @@ int push_event(const std::string& kind, const std::vector<std::string>& args) {
         std::cout << k_push_help << "\n" << p.options << "\n" << k_exit_codes_help;
         return k_exit_ok;
     }
-    const auto vm = parse(args, p.options, &p.positional);
+    const auto vm = parse_go(args, p.options, &p.positional, {"teams", "changes"});
+    if (vm.count("ignored")) {
+        for (const auto& word : vm["ignored"].as<std::vector<std::string>>()) {
+            std::cerr << "pulse-agent: warning: ignoring the extra argument '" << word << "'\n";
+        }
+    }
     if (vm.count("system")) {
         p.overrides.system = vm["system"].as<std::string>();
     }
@@ -121,17 +140,19 @@ int run_push(const std::vector<std::string>& args) {
         std::cout << k_push_help << "\n" << k_exit_codes_help;
         return args.empty() ? k_exit_usage : k_exit_ok;
     }
-    const std::vector<std::string> rest(args.begin() + 1, args.end());
-    if (args[0] == "change" || args[0] == "deployment" || args[0] == "incident") {
-        return push_event(args[0], rest);
+    const auto words = hoist_flags(args, k_push_switches);
+    const std::vector<std::string> rest(words.begin() + 1, words.end());
+    if (words[0] == "change" || words[0] == "deployment" || words[0] == "incident") {
+        return push_event(words[0], rest);
     }
-    if (args[0] == "git") {
-        if (rest.empty() || rest[0] != "deployment") {
+    if (words[0] == "git") {
+        const auto git_words = hoist_flags(rest, k_push_switches);
+        if (git_words.empty() || git_words[0] != "deployment") {
             throw UsageError("expected `push git deployment`");
         }
-        return run_git_deployment(std::vector<std::string>(rest.begin() + 1, rest.end()));
+        return run_git_deployment(std::vector<std::string>(git_words.begin() + 1, git_words.end()));
     }
-    throw UsageError("unknown event type '" + args[0] +
+    throw UsageError("unknown event type '" + words[0] +
                      "' (expected change, deployment, incident or git deployment)");
 }
 

@@ -21,7 +21,7 @@ model::Expected<Derived> git_deployment(const GitDeployment& deployment, History
     out.summary.commits = graph.commits.size();
     model::Deployment listed{
         deployment.id, deployment.time, {}, deployment.teams, deployment.source};
-    for (auto it = graph.commits.rbegin(); it != graph.commits.rend(); ++it) {
+    for (auto it = graph.commits.begin(); it != graph.commits.end(); ++it) {
         TRY_ASSIGN(const bool counted, counts(deployment, it->id));
         if (counted) {
             listed.changes.push_back(it->id);

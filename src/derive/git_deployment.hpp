@@ -32,7 +32,8 @@ struct GitDeployment {
 };
 
 // Derive one change per commit reachable from `head` and not from `previous`
-// (that `touches` accepts, when set), parents first and timed by the commit's
+// (that `touches` accepts, when set), newest first as `git log` lists them
+// (the Go CLI's order, in its events and in the deployment's list), timed by the commit's
 // author or committer time, then the deployment listing them.
 model::Expected<Derived> git_deployment(const GitDeployment& deployment, History& history);
 

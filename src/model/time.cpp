@@ -30,6 +30,19 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+bool is_leap(std::int64_t year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+// Return whether a civil date exists (2024-02-31 does not).
+bool valid_date(std::int64_t year, std::int64_t month, std::int64_t day) {
+    static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1) {
+        return false;
+    }
+    return day <= k_days[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+}
+
 // Longer than any RFC 3339 time with nanoseconds; libstdc++'s regex recurses
 // once per fraction digit, so a long one would overflow the stack.
 constexpr std::size_t k_max_calendar = 64;
@@ -57,7 +70,7 @@ std::optional<UnixSeconds> parse_canonical(std::string_view text) {
     };
     const auto month = number(5, 2), day = number(8, 2), hour = number(11, 2),
                minute = number(14, 2), second = number(17, 2);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    if (!valid_date(number(0, 4), month, day) || hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
     return days_from_civil(number(0, 4), static_cast<unsigned>(month), static_cast<unsigned>(day)) *
@@ -81,8 +94,8 @@ Expected<UnixSeconds> parse_calendar(std::string_view text) {
     auto number = [&](int i) { return m[i].matched ? std::stoll(m[i].str()) : 0LL; };
     const auto month = number(2), day = number(3), hour = number(4), minute = number(5),
                second = number(6);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-        return fail("date or time out of range");
+    if (!valid_date(number(1), month, day) || hour > 23 || minute > 59 || second > 60) {
+        return fail("no such date or time");
     }
     if (m[4].matched && !m[7].matched) {
         return fail("a time of day needs a zone (Z or +HH:MM)");
@@ -93,6 +106,9 @@ Expected<UnixSeconds> parse_calendar(std::string_view text) {
         hour * 3600 + minute * 60 + second;
     const std::string zone = m[7].str();
     if (zone.size() == 6) {
+        if (std::stoll(zone.substr(1, 2)) > 23 || std::stoll(zone.substr(4, 2)) > 59) {
+            return fail("no such zone offset '" + zone + "'");
+        }
         const int sign = zone[0] == '-' ? -1 : 1;
         result -=
             sign * (std::stoll(zone.substr(1, 2)) * 3600 + std::stoll(zone.substr(4, 2)) * 60);

@@ -86,7 +86,10 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
     const std::vector<std::string> headers = {
         "Content-Type: application/json",
         "Environment: " + record.environment,
+        // pulse-agent's own version: the Go CLI sends its own here, and a
+        // server that reads it as a Go CLI version sees a release it never had.
         std::string("CLI-Version: ") + model::k_version,
+        std::string("User-Agent: pulse-agent/") + model::k_version,
     };
     const auto response =
         m_transport->post(*url, record.body, headers, m_options.api_key, stop_flag);

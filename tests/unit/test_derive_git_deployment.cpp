@@ -71,10 +71,10 @@ Split derive_split(FakeHistory& h, const derive::GitDeployment& d) {
 } // namespace
 
 TEST_SUITE("derive::git_deployment") {
-    TEST_CASE("without paths: every commit of previous..head, parents first, then the deployment") {
+    TEST_CASE("without paths: every commit of previous..head, newest first, then the deployment") {
         auto h = merged_history();
         const auto out = derive_split(h, deployment("b"));
-        CHECK(ids(out.changes) == Ids{"f1", "c", "m"});
+        CHECK(ids(out.changes) == Ids{"m", "c", "f1"});
         CHECK(out.deployment.changes == ids(out.changes));
         CHECK(out.deployment.id == "deploy-42");
         CHECK(out.deployment.time == 5000);
@@ -90,13 +90,13 @@ TEST_SUITE("derive::git_deployment") {
         auto h = merged_history();
         auto d = deployment("c");
         const auto authored = derive_split(h, d).changes;
-        REQUIRE(ids(authored) == Ids{"f1", "m"});
-        CHECK(authored[0].time == 2500 - 86400);
-        CHECK(authored[1].time == 4000 - 86400);
+        REQUIRE(ids(authored) == Ids{"m", "f1"});
+        CHECK(authored[0].time == 4000 - 86400);
+        CHECK(authored[1].time == 2500 - 86400);
         d.change_time = derive::ChangeTime::committer;
         const auto committed = derive_split(h, d).changes;
-        CHECK(committed.at(0).time == 2500);
-        CHECK(committed.at(1).time == 4000);
+        CHECK(committed.at(0).time == 4000);
+        CHECK(committed.at(1).time == 2500);
     }
 
     TEST_CASE("with paths: only the commits the predicate accepts") {

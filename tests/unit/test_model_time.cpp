@@ -65,3 +65,17 @@ TEST_SUITE("model::time formatting") {
         }
     }
 }
+
+TEST_SUITE("model::time") {
+    TEST_CASE("refuses dates and zones that do not exist") {
+        CHECK_FALSE(model::parse_time("2024-02-31"));
+        CHECK_FALSE(model::parse_time("2023-02-29"));
+        CHECK_FALSE(model::parse_time("2024-04-31T00:00:00Z"));
+        CHECK_FALSE(model::parse_time("2024-01-01T00:00:00+99:99"));
+        CHECK_FALSE(model::parse_time("2024-01-01T00:00:00+24:00"));
+        CHECK_FALSE(model::parse_time("2024-01-01T00:00:00-05:60"));
+        CHECK(model::parse_time("2024-02-29").value() == 1709164800);
+        CHECK(model::parse_time("2000-02-29T00:00:00Z").value() == 951782400);
+        CHECK(model::parse_time("2024-01-01T00:00:00+23:59").value() == 1704067200 - 86340);
+    }
+}

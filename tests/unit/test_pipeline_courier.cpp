@@ -76,7 +76,7 @@ model::Envelope change(const std::string& system, const std::string& id) {
 // Options with short retries: backoff 10 s doubling up to 40 s, Retry-After capped at 100 s.
 pipeline::CourierOptions options_for_tests() {
     pipeline::CourierOptions options;
-    options.base_url = "http://127.0.0.1:9/ignored?tenant=t";
+    options.base_url = "http://127.0.0.1:9/?tenant=t";
     options.api_key = k_key;
     options.retry = {10, 40, 100};
     return options;

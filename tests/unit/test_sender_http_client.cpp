@@ -51,11 +51,15 @@ std::pair<sender::HttpResponse, double> post_to_silence(model::NetworkLimits lim
 } // namespace
 
 TEST_SUITE("sender::HttpClient") {
-    TEST_CASE("the ingestion path replaces the base's path, the query is kept") {
+    TEST_CASE("the ingestion path follows the base's path, the query is kept") {
         CHECK(sender::ingestion_url("https://ingestion.pulse.codacy.com", "k", "").value() ==
               "https://ingestion.pulse.codacy.com/v1/ingestion/cli?api_key=k");
         CHECK(sender::ingestion_url("http://127.0.0.1:8080/some/path?tenant=a", "k", "s").value() ==
-              "http://127.0.0.1:8080/v1/ingestion/cli?tenant=a&api_key=k&system=s");
+              "http://127.0.0.1:8080/some/path/v1/ingestion/cli?tenant=a&api_key=k&system=s");
+        CHECK(sender::ingestion_url("http://h/pulse-proxy/", "k", "").value() ==
+              "http://h/pulse-proxy/v1/ingestion/cli?api_key=k");
+        CHECK(sender::ingestion_url("http://h/", "k", "").value() ==
+              "http://h/v1/ingestion/cli?api_key=k");
     }
 
     TEST_CASE("key and system are URL-encoded") {
