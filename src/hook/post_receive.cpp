@@ -62,7 +62,10 @@ model::Expected<void> record_push(const config::Settings& settings, const HookCo
     const spool::PushRecord record{.git_dir = context.git_dir.string(),
                                    .updates = derive::format_post_receive(updates),
                                    .pushed_at = now,
-                                   .pusher = context.pusher};
+                                   .pusher = context.pusher,
+                                   .changes = {},
+                                   .system = "",
+                                   .environment = ""};
     auto spooled = spool_push(settings, record);
     if (spooled) {
         return {};

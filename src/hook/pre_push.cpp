@@ -23,8 +23,10 @@ model::Expected<derive::Derived> new_changes(git::Repository& repo,
 // background) and something new was queued.
 void start_delivery(const config::Settings& settings, pipeline::Recorded& recorded) {
     const bool background = settings.file.hook.deliver == "background";
-    if (background && settings.key_source.configured() &&
-        recorded.changes + recorded.deployments > 0) {
+    // Spooled changes need a process that owns the outbox to queue them.
+    const bool wanted = (background && settings.key_source.configured()) ||
+                        (recorded.spooled && settings.file.hook.deliver != "service");
+    if (wanted && recorded.changes + recorded.deployments > 0) {
         if (auto started = start_detached_delivery(); !started) {
             recorded.delivery_problem = started.error().message;
         }

@@ -2,6 +2,9 @@
 
 #include "outbox/outbox.hpp"
 #include "pipeline/envelopes.hpp"
+#include "pipeline/spool_intake.hpp"
+#include "spool/record.hpp"
+#include "spool/spool.hpp"
 
 namespace pipeline {
 
@@ -13,6 +16,36 @@ Recorded enqueue(const config::Settings& settings, const std::string& system,
     box.wait_briefly_for_writers(k_outbox_patience);
     const auto wrapped = addressed(system, environment, std::move(events));
     return count_recorded(wrapped, box.enqueue(wrapped));
+}
+
+// Hand changes the outbox could not take (another process held it past the
+// hook's patience) to the spool, where `hook deliver` or `flush` queue them.
+model::Expected<Recorded> spool_changes(const config::Settings& settings,
+                                        const std::filesystem::path& git_dir,
+                                        const std::string& system, const std::string& environment,
+                                        const std::vector<model::Event>& events) {
+    spool::PushRecord record{.git_dir = git_dir.string(),
+                             .updates = "",
+                             .pushed_at = model::now(),
+                             .pusher = "",
+                             .changes = {},
+                             .system = system,
+                             .environment = environment};
+    for (const auto& event : events) {
+        const auto* change = std::get_if<model::Change>(&event);
+        if (change == nullptr) {
+            return model::fail("only changes wait in the spool");
+        }
+        record.changes.push_back({change->id, change->time});
+    }
+    if (spool_is_private(settings)) {
+        TRY(spool::create_private_folder(settings.spool));
+    }
+    TRY(spool::Spool(settings.spool).drop(spool::encode(record)));
+    Recorded recorded;
+    recorded.changes = events.size();
+    recorded.spooled = true;
+    return recorded;
 }
 
 std::string counted(std::size_t n, const char* one, const char* many) {
@@ -57,9 +90,16 @@ model::Expected<HookOutcome> record_push(const config::Settings& settings,
     TRY_ASSIGN(auto repo, git::Repository::open(git_dir));
     TRY_ASSIGN(const auto target, pipeline::resolve_repository(settings.file, repo));
     TRY_ASSIGN(auto derived, derive_push(repo, target));
-    TRY_ASSIGN(const auto recorded,
-               record(settings, target.system, environment, std::move(derived.events)));
-    return HookOutcome{recorded, derived.summary.notes};
+    auto recorded = record(settings, target.system, environment, derived.events);
+    if (!recorded) {
+        auto spooled = spool_changes(settings, git_dir, target.system, environment, derived.events);
+        if (!spooled) {
+            return model::fail(recorded.error().message +
+                               "; and the spool: " + spooled.error().message);
+        }
+        recorded = std::move(spooled);
+    }
+    return HookOutcome{*recorded, derived.summary.notes};
 }
 
 std::optional<std::string> summary_line(const Recorded& recorded,
@@ -79,6 +119,9 @@ std::optional<std::string> summary_line(const Recorded& recorded,
     }
     for (const auto& note : notes) {
         line += "; " + note;
+    }
+    if (recorded.spooled) {
+        line += "; the outbox was busy, so they wait in the spool";
     }
     if (!recorded.delivery_problem.empty()) {
         line +=

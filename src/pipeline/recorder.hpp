@@ -22,7 +22,7 @@ namespace pipeline {
 // How long a hook waits for another writer of the outbox, retrying every
 // millisecond: long enough for concurrent pushes to take turns, short enough
 // not to hold a push hostage.
-inline constexpr std::chrono::milliseconds k_outbox_patience{10000};
+inline constexpr std::chrono::milliseconds k_outbox_patience{300};
 
 // The Environment header of events the post-receive hook records.
 inline constexpr const char* k_hook_environment = "git-hook";
@@ -39,6 +39,8 @@ struct Recorded {
     // Why the background delivery could not start, when it could not.
     std::string delivery_problem;
     std::size_t incidents = 0;
+    // The outbox was busy: the changes wait in the spool for `hook deliver`.
+    bool spooled = false;
 };
 
 // Return what an enqueue of `wrapped` newly queued, by type.

@@ -31,31 +31,49 @@ model::Expected<void> check_writer(const spool::Entry& entry, const spool::PushR
     return {};
 }
 
-model::Expected<outbox::RecordedPush> read_record(const spool::Spool& folder,
-                                                  const spool::Entry& entry) {
+// Read a record and check that its writer may speak for its repository; the
+// push's time is the hook's unless it is implausible for when the file landed.
+model::Expected<spool::PushRecord> read_record(const spool::Spool& folder,
+                                               const spool::Entry& entry) {
+    const auto name = "spooled push '" + (folder.folder() / entry.name).string() + "'";
     TRY_ASSIGN(const auto bytes, folder.read(entry, spool::k_max_record_bytes));
     auto decoded = spool::decode(bytes);
     if (!decoded) {
-        return model::fail("spooled push '" + (folder.folder() / entry.name).string() +
-                           "' is unreadable: " + decoded.error().message);
+        return model::fail(name + " is unreadable: " + decoded.error().message);
     }
     if (auto parsed = derive::parse_post_receive(decoded->updates); !parsed) {
-        return model::fail("spooled push '" + (folder.folder() / entry.name).string() +
-                           "' has bad ref updates: " + parsed.error().message);
+        return model::fail(name + " has bad ref updates: " + parsed.error().message);
     }
     if (auto trusted = check_writer(entry, *decoded); !trusted) {
-        return model::fail("spooled push '" + (folder.folder() / entry.name).string() +
-                           "' is not trusted: " + trusted.error().message);
+        return model::fail(name + " is not trusted: " + trusted.error().message);
     }
     const bool plausible = decoded->pushed_at <= entry.landed &&
                            decoded->pushed_at >= entry.landed - k_spool_clock_slack;
-    outbox::RecordedPush push;
-    push.git_dir = decoded->git_dir;
-    push.updates = decoded->updates;
-    push.pushed_at = plausible ? decoded->pushed_at : entry.landed;
-    push.pusher = decoded->pusher;
-    push.spool_id = entry.name;
-    return push;
+    if (!plausible) {
+        decoded->pushed_at = entry.landed;
+    }
+    return decoded;
+}
+
+// Move one record into the outbox: a push to derive, or pre-push's changes.
+void take(outbox::Outbox& box, const spool::Entry& entry, const spool::PushRecord& record) {
+    if (record.changes.empty()) {
+        outbox::RecordedPush push;
+        push.git_dir = record.git_dir;
+        push.updates = record.updates;
+        push.pushed_at = record.pushed_at;
+        push.pusher = record.pusher;
+        push.spool_id = entry.name;
+        box.pushes().record(push);
+        return;
+    }
+    // Queued as the hook would have queued them; a key queued before stays.
+    std::vector<model::Envelope> envelopes;
+    for (const auto& change : record.changes) {
+        envelopes.push_back(
+            {record.system, record.environment, model::Change{change.id, change.time}});
+    }
+    box.enqueue(envelopes);
 }
 
 } // namespace
@@ -74,14 +92,14 @@ IntakeReport take_spooled_pushes(const config::Settings& settings, outbox::Outbo
         return report;
     }
     for (const auto& entry : *entries) {
-        auto push = read_record(folder, entry);
-        if (!push) {
-            report.problems.push_back(push.error().message + "; set aside as '" + entry.name +
+        const auto record = read_record(folder, entry);
+        if (!record) {
+            report.problems.push_back(record.error().message + "; set aside as '" + entry.name +
                                       ".bad'");
             (void)folder.set_aside(entry);
             continue;
         }
-        box.pushes().record(*push);
+        take(box, entry, *record);
         ++report.taken;
         if (auto removed = folder.remove(entry); !removed) {
             report.problems.push_back(removed.error().message);

@@ -24,11 +24,11 @@ struct IntakeReport {
 // a record claiming to be older is a wrong clock or a forgery.
 inline constexpr model::UnixSeconds k_spool_clock_slack = 300;
 
-// Move every spooled push into the outbox's recorded pushes, in the order
-// they landed, each in a transaction of its own and removed from the spool
-// after it commits. A record is set aside (kept as `<name>.bad`) when it
-// cannot be read or when its writer neither owns its repository nor is root
-// nor this process's user: the kernel, not the record, says who wrote it.
+// Move every spooled push into the outbox's recorded pushes (and queue the
+// changes pre-push spooled while the outbox was busy), in the order they landed, each in a
+// transaction of its own and removed from the spool after it commits. A record is set aside (kept
+// as `<name>.bad`) when it cannot be read or when its writer neither owns its repository nor is
+// root nor this process's user: the kernel, not the record, says who wrote it.
 IntakeReport take_spooled_pushes(const config::Settings& settings, outbox::Outbox& box);
 
 // Return whether `settings.spool` is the folder beside the outbox that the

@@ -17,6 +17,27 @@ model::Expected<std::string> string_field(const nlohmann::json& object, const ch
     return it->get<std::string>();
 }
 
+model::Expected<std::vector<SpooledChange>> read_changes(const nlohmann::json& object) {
+    std::vector<SpooledChange> changes;
+    const auto list = object.find("changes");
+    if (list == object.end()) {
+        return changes;
+    }
+    if (!list->is_array()) {
+        return model::fail("its 'changes' is not a list");
+    }
+    for (const auto& item : *list) {
+        const auto id = item.is_object() ? item.find("id") : item.end();
+        const auto time = item.is_object() ? item.find("time") : item.end();
+        if (id == item.end() || !id->is_string() || time == item.end() ||
+            !time->is_number_integer()) {
+            return model::fail("a change in it lacks an 'id' string or a whole 'time'");
+        }
+        changes.push_back({id->get<std::string>(), time->get<model::UnixSeconds>()});
+    }
+    return changes;
+}
+
 model::Expected<PushRecord> read_fields(const nlohmann::json& object) {
     if (!object.is_object()) {
         return model::fail("it is not a JSON object");
@@ -37,17 +58,30 @@ model::Expected<PushRecord> read_fields(const nlohmann::json& object) {
     if (record.git_dir.empty() || record.git_dir.front() != '/') {
         return model::fail("its repository is not an absolute path");
     }
+    TRY_ASSIGN(record.changes, read_changes(object));
+    if (!record.changes.empty()) {
+        TRY_ASSIGN(record.system, string_field(object, "system"));
+        TRY_ASSIGN(record.environment, string_field(object, "environment"));
+    }
     return record;
 }
 
 } // namespace
 
 std::string encode(const PushRecord& record) {
-    const nlohmann::json object = {{"format", k_format},
-                                   {"git_dir", record.git_dir},
-                                   {"updates", record.updates},
-                                   {"pushed_at", record.pushed_at},
-                                   {"pusher", record.pusher}};
+    nlohmann::json object = {{"format", k_format},
+                             {"git_dir", record.git_dir},
+                             {"updates", record.updates},
+                             {"pushed_at", record.pushed_at},
+                             {"pusher", record.pusher}};
+    if (!record.changes.empty()) {
+        auto& changes = object["changes"] = nlohmann::json::array();
+        for (const auto& change : record.changes) {
+            changes.push_back({{"id", change.id}, {"time", change.time}});
+        }
+        object["system"] = record.system;
+        object["environment"] = record.environment;
+    }
     // Replace rather than throw on bytes that are not UTF-8 (a pusher's name
     // from the server's environment): the push itself must still be recorded.
     return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

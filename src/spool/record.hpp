@@ -5,13 +5,21 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 // The bytes of one spooled push: what a hook hands over to whoever owns the
 // outbox. Records come from other users' processes, so reading one checks
 // everything and trusts nothing.
 namespace spool {
 
-// A push as a hook saw it, before anything was derived from it.
+// A change a pre-push hook derived but could not queue (the outbox was busy).
+struct SpooledChange {
+    std::string id;
+    model::UnixSeconds time = 0;
+};
+
+// A push as a hook saw it, before anything was derived from it; or, from
+// pre-push, the changes it derived, with their system and environment.
 struct PushRecord {
     // The repository, absolute.
     std::string git_dir;
@@ -21,6 +29,10 @@ struct PushRecord {
     model::UnixSeconds pushed_at = 0;
     // Who pushed, when the server said; for logs only.
     std::string pusher;
+    // Pre-push only: the changes derived, to be queued as they are.
+    std::vector<SpooledChange> changes;
+    std::string system;
+    std::string environment;
 };
 
 // The largest record read back: a push of a hundred thousand refs fits.

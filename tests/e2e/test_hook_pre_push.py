@@ -8,7 +8,8 @@ import subprocess
 
 from agent_env import aimed_env, delivered_ids
 from conftest import git, outbox_rows, run
-from test_hook_support import Server, change_ids, commit, commits, events, timed_push, unix
+from test_hook_support import (Server, change_ids, commit, commits, events, timed_push, unix,
+                               wait_for_derivation)
 
 
 def hooked_clone(agent, env, workdir, name="laptop"):
@@ -108,3 +109,36 @@ def test_a_chained_hook_that_refuses_stops_the_push_and_nothing_is_recorded(agen
     assert result.returncode != 0
     assert "refused push to origin" in result.stderr
     assert run([agent, "outbox", "list"], env).stdout == ""
+
+
+def test_a_busy_outbox_costs_the_push_no_wait_the_changes_wait_in_the_spool(agent, env, workdir):
+    import sqlite3
+    import time
+    _, clone = hooked_clone(agent, env, workdir)
+    old = git(clone, "rev-parse", "origin/main").strip()
+    commits(clone, 1, prefix="first")
+    timed_push(clone, env, "origin", "main")  # the outbox exists, as in any clone in use
+    commits(clone, 2)
+    holder = sqlite3.connect(env["PULSE_OUTBOX"], timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than a push
+    try:
+        started = time.time()
+        result = subprocess.run(["git", "-C", str(clone), "push", "-q", "origin", "main"],
+                                env=env, capture_output=True, text=True, timeout=30)
+        seconds = time.time() - started
+        assert result.returncode == 0, result.stderr
+        assert seconds < 2.0
+        assert "queued 2 changes, 0 deployments; the outbox was busy, so they wait in the " \
+               "spool" in result.stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    # The background process the hook started queues them once the outbox
+    # is free, timed at the push.
+    wait_for_derivation(env)
+    assert change_ids(agent, env) == rev_list(clone, "main", "^" + old)
+    later = rev_list(clone, "main", "^main~2")
+    for change_id, body in events(agent, env, "change").items():
+        if change_id in later:
+            assert math.floor(started) <= unix(body["time_created"]) <= \
+                math.ceil(started + seconds)

@@ -33,7 +33,10 @@ struct Fixture {
         return {.git_dir = (dir.path() / "repo.git").string(),
                 .updates = k_update,
                 .pushed_at = pushed_at,
-                .pusher = "ada"};
+                .pusher = "ada",
+                .changes = {},
+                .system = "",
+                .environment = ""};
     }
 
     std::string drop(const spool::PushRecord& r) { return folder.drop(spool::encode(r)).value(); }
@@ -133,5 +136,24 @@ TEST_SUITE("pipeline::take_spooled_pushes") {
         const auto report = pipeline::take_spooled_pushes(f.settings, f.box);
         CHECK(report.taken == 0);
         CHECK(report.problems.empty());
+    }
+}
+
+TEST_SUITE("pipeline::take_spooled_pushes changes") {
+    TEST_CASE("pre-push's spooled changes are queued as they were derived, once") {
+        Fixture f;
+        auto record = f.record(model::now());
+        record.updates = "";
+        record.changes = {{"c1", 1700000001}, {"c2", 1700000002}};
+        record.system = "shop";
+        record.environment = "git-pre-push";
+        f.drop(record);
+        f.drop(record);
+        const auto report = pipeline::take_spooled_pushes(f.settings, f.box);
+        CHECK(report.taken == 2);
+        CHECK(f.box.pushes().waiting(model::now() + 10).empty());
+        CHECK(f.box.change_time("shop", "c1") == 1700000001);
+        CHECK(f.box.change_time("shop", "c2") == 1700000002);
+        CHECK(f.box.counts(model::now()).queued == 2);
     }
 }

@@ -7,7 +7,10 @@ TEST_SUITE("spool::record") {
         const spool::PushRecord record{.git_dir = "/srv/git/shop.git",
                                        .updates = "a b refs/heads/main\nc d refs/tags/v1\n",
                                        .pushed_at = 1700000000,
-                                       .pusher = "ada"};
+                                       .pusher = "ada",
+                                       .changes = {},
+                                       .system = "",
+                                       .environment = ""};
         const auto bytes = spool::encode(record);
         CHECK(bytes.ends_with("\n"));
         const auto back = spool::decode(bytes);
@@ -19,8 +22,13 @@ TEST_SUITE("spool::record") {
     }
 
     TEST_CASE("a pusher's name that is not UTF-8 does not cost the record") {
-        const spool::PushRecord record{
-            .git_dir = "/srv/a.git", .updates = "", .pushed_at = 1, .pusher = "b\xff"};
+        const spool::PushRecord record{.git_dir = "/srv/a.git",
+                                       .updates = "",
+                                       .pushed_at = 1,
+                                       .pusher = "b\xff",
+                                       .changes = {},
+                                       .system = "",
+                                       .environment = ""};
         const auto back = spool::decode(spool::encode(record));
         REQUIRE(back.has_value());
         CHECK(back->git_dir == "/srv/a.git");
@@ -41,5 +49,31 @@ TEST_SUITE("spool::record") {
               "its 'pushed_at' is missing or not a whole number");
         CHECK(error(R"({"format":1,"git_dir":"a.git","updates":"","pusher":"","pushed_at":1})") ==
               "its repository is not an absolute path");
+    }
+}
+
+TEST_SUITE("spool::record changes") {
+    TEST_CASE("pre-push's changes read back with their system and environment") {
+        spool::PushRecord record;
+        record.git_dir = "/home/ada/shop";
+        record.pushed_at = 1700000000;
+        record.changes = {{"abc", 1700000001}, {"def", 1700000002}};
+        record.system = "shop";
+        record.environment = "git-pre-push";
+        const auto back = spool::decode(spool::encode(record));
+        REQUIRE(back.has_value());
+        REQUIRE(back->changes.size() == 2);
+        CHECK(back->changes[1].id == "def");
+        CHECK(back->changes[1].time == 1700000002);
+        CHECK(back->system == "shop");
+        CHECK(back->environment == "git-pre-push");
+    }
+
+    TEST_CASE("a change without an id or a time is refused") {
+        const auto result =
+            spool::decode(R"({"format":1,"git_dir":"/a","updates":"","pusher":"","pushed_at":1,)"
+                          R"("changes":[{"id":"x"}],"system":"s","environment":"e"})");
+        REQUIRE_FALSE(result.has_value());
+        CHECK(result.error().message == "a change in it lacks an 'id' string or a whole 'time'");
     }
 }
