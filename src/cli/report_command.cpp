@@ -42,7 +42,8 @@ own time_created:
                          window's incidents, and the median beside it
 With no incident in the window, the failure rate and the time to restore
 read "no incidents recorded", never 0%. Incidents come from `pulse-agent push
-incident`; none are derived from Git, so --repo never has any.
+incident` and from reverts and rollbacks when a repository's `incidents`
+setting asks for them; --repo derives those too.
 
 Each key gets its band (elite, high, medium, low) from the 2021 Accelerate
 State of DevOps report:
