@@ -294,8 +294,8 @@ def report_incidents(rows, found):
     say("")
     say("grep floor: git log --branches --tags --grep='This reverts commit' --format=%H.")
     say("plain dry-run: backfill --dry-run without --incidents, on the repository with reverts")
-    say("against the one without (same shape; only the reverts' messages differ): ~1.00x, since")
-    say("no commit message is read unless incidents are asked for.")
+    say("against the one without (same shape; only the reverts' messages differ): 1.00x but for")
+    say("noise, since no commit message is read unless incidents are asked for.")
 
 
 if __name__ == "__main__":
