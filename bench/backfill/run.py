@@ -260,7 +260,7 @@ def main():
     found = count_incidents(agent, reverts_repo, env)
     shutil.rmtree(scratch, ignore_errors=True)
     report(rows)
-    report_incidents(incident_rows, found)
+    report_incidents(incident_rows, found, commits)
 
 
 def report(rows):
@@ -280,10 +280,10 @@ def report(rows):
     say("version; pulse-agent reads the file itself), or gc.writeCommitGraph=true.")
 
 
-def report_incidents(rows, found):
+def report_incidents(rows, found, commits):
     say("")
     say("incidents from reverts: %d revert commits among the same %d commits; the dry run finds "
-        "%d incidents" % (found[0], COMMITS, found[1]))
+        "%d incidents" % (found[0], commits, found[1]))
     say("%-16s %10s | %-31s %7s | %-30s" % ("repository", "grep floor",
                                             "--incidents reverts (x floor)", "RSS",
                                             "plain dry-run (x no reverts)"))
