@@ -8,14 +8,58 @@ that gets hotfix releases (X.Y.1, X.Y.2, ...) while newer minors ship, hotfix
 branches merged back into main, release candidates and other non-release
 tags, annotated and lightweight tags.
 
-Usage: make_repo.py [--commits N] [--releases N] | git fast-import --quiet
+With --reverts N, N of the main line's work commits become reverts of earlier
+ones (git revert's messages: plain, abbreviated ids, merge reverts, reverts of
+reverts), spread evenly; the rest of the stream is unchanged. A revert names
+its target by id while the stream names commits by mark, so the generator
+computes every object id exactly as git does (a commit's id covers its tree
+and its parents' ids); --export-ids FILE writes them in the format of
+`git fast-import --export-marks`, for the caller to check after the import.
+
+Usage: make_repo.py [--commits N] [--releases N] [--reverts N [--export-ids FILE]]
+       | git fast-import --quiet
 """
 
 import argparse
+import collections
+import hashlib
 import random
 import sys
 
 START = 1420070400  # 2015-01-01T00:00:00Z
+FILES = 50          # commit N writes src/file<N % FILES>.txt
+# Tree entries in git's order (byte order of the names; there are no folders).
+FILE_ORDER = sorted(range(FILES), key=lambda slot: "file%d.txt" % slot)
+
+
+def object_id(kind, body):
+    """Return git's binary id of an object: sha1 of "<kind> <size>\0<body>"."""
+    return hashlib.sha1(b"%s %d\0%s" % (kind, len(body), body)).digest()
+
+
+class ObjectIds:
+    """Commit ids as git computes them for the stream's commits, by mark."""
+
+    def __init__(self):
+        self.commit = {}   # mark -> hex id
+        self.files = {}    # mark -> blob ids of src/file<slot>.txt (None: absent)
+
+    def add(self, mark, parents, header, message, path_slot, content):
+        files = list(self.files[parents[0]]) if parents else [None] * FILES
+        files[path_slot] = object_id(b"blob", content.encode())
+        self.files[mark] = tuple(files)
+        src = b"".join(b"100644 file%d.txt\0%s" % (slot, files[slot])
+                       for slot in FILE_ORDER if files[slot])
+        root = object_id(b"tree", b"40000 src\0" + object_id(b"tree", src))
+        lines = ["tree " + root.hex()] + ["parent " + self.commit[p] for p in parents]
+        body = "\n".join(lines) + "\n" + header + "\n" + message
+        self.commit[mark] = object_id(b"commit", body.encode()).hex()
+        return self.commit[mark]
+
+    def export(self, path):
+        with open(path, "w", encoding="ascii") as out:
+            for mark in sorted(self.commit):
+                out.write(":%d %s\n" % (mark, self.commit[mark]))
 
 
 class Stream:
@@ -26,6 +70,7 @@ class Stream:
         self.commits = 0
         self.releases = 0
         self.rng = random.Random(42)
+        self.ids = None
 
     def write(self, text):
         self.out.write(text)
@@ -41,18 +86,22 @@ class Stream:
         self.commits += 1
         self.time += self.rng.randint(60, 1800)
         author_time = self.time - self.rng.randint(0, 86400)
+        header = ("author Dev %d <dev%d@example.com> %d +0000\n"
+                  % (self.mark % 37, self.mark % 37, author_time)
+                  + "committer CI <ci@example.com> %d +0000\n" % self.time)
         self.write("commit %s\nmark :%d\n" % (ref, self.mark))
-        self.write("author Dev %d <dev%d@example.com> %d +0000\n"
-                   % (self.mark % 37, self.mark % 37, author_time))
-        self.write("committer CI <ci@example.com> %d +0000\n" % self.time)
+        self.write(header)
         self.data(message + "\n")
         if parent:
             self.write("from :%d\n" % parent)
         if merge:
             self.write("merge :%d\n" % merge)
-        self.write("M 644 inline src/file%d.txt\n" % (self.mark % 50))
+        self.write("M 644 inline src/file%d.txt\n" % (self.mark % FILES))
         self.data("line %d\n" % self.mark)
         self.write("\n")
+        if self.ids:
+            self.ids.add(self.mark, [p for p in (parent, merge) if p], header, message + "\n",
+                         self.mark % FILES, "line %d\n" % self.mark)
         return self.mark
 
     def tag(self, name, target, annotated):
@@ -69,7 +118,58 @@ class Stream:
         self.tag(name, target, annotated=self.releases % 3 != 0)
 
 
-def build(stream, total_commits, releases):
+class Reverts:
+    """Plans the main line's reverts: which work commit becomes one, of what."""
+
+    def __init__(self, ids, count, total_commits):
+        self.ids = ids
+        self.left = count
+        self.every = total_commits // (count + 1) if count else 0
+        self.next_at = self.every
+        self.made = 0
+        self.rng = random.Random(14)
+        # Targets: recent work (a window of about one and a half minors, so
+        # that some reverts ship with their target and most in a later
+        # release), the latest feature merges, the latest revert.
+        self.work = collections.deque(maxlen=3000)   # (mark, subject)
+        self.merges = collections.deque(maxlen=5)    # (merge mark, first parent mark)
+        self.last = None                             # (mark, subject)
+
+    def message(self, commits, subject):
+        """Return the message of the next work commit: a revert when one is due."""
+        if not self.left or commits < self.next_at or not self.work:
+            return subject
+        self.left -= 1
+        self.made += 1
+        self.next_at += self.every
+        if self.made % 20 == 0 and self.last:
+            mark, original = self.last
+            return 'Revert "%s"\n\nThis reverts commit %s.' % (original, self.ids.commit[mark])
+        if self.made % 10 == 5 and self.merges:
+            mark, first_parent = self.merges[-1]
+            return ('Revert "Merge feature"\n\nThis reverts commit %s, reversing\n'
+                    "changes made to %s." % (self.ids.commit[mark], self.ids.commit[first_parent]))
+        mark, original = self.work[self.rng.randrange(len(self.work))]
+        self.work.remove((mark, original))
+        digits = 10 if self.made % 5 == 2 else 40
+        return 'Revert "%s"\n\nThis reverts commit %s.' % (original,
+                                                           self.ids.commit[mark][:digits])
+
+    def record(self, mark, message):
+        """Note a main-line work commit the stream wrote with `message`."""
+        subject = message.split("\n", 1)[0]
+        if subject.startswith("Revert "):
+            self.last = (mark, subject.replace('"', "'"))
+        elif self.every:
+            self.work.append((mark, subject))
+
+    def record_merge(self, mark, first_parent):
+        """Note a feature merge into the main line."""
+        if self.every:
+            self.merges.append((mark, first_parent))
+
+
+def build(stream, total_commits, releases, reverts):
     minors = max(1, releases // 10)        # X.Y.0 plus nine hotfixes each
     per_minor = max(20, total_commits // minors)
     maintained = []                         # [name, tip mark, next patch]
@@ -88,7 +188,9 @@ def build(stream, total_commits, releases):
                 tip = main
                 for i in range(stream.rng.randint(2, 6)):
                     tip = stream.commit(ref, tip, "feature %d part %d" % (feature, i))
-                main = stream.commit("refs/heads/main", main, "Merge feature %d" % feature, tip)
+                merged = stream.commit("refs/heads/main", main, "Merge feature %d" % feature, tip)
+                reverts.record_merge(merged, main)
+                main = merged
                 if feature % 10:
                     stream.write("reset %s\nfrom 0000000000000000000000000000000000000000\n\n" % ref)
             elif step in hotfix_at and maintained:
@@ -104,7 +206,9 @@ def build(stream, total_commits, releases):
                     main = stream.commit("refs/heads/main", main,
                                          "Merge maint-%s" % name, tip)
             else:
-                main = stream.commit("refs/heads/main", main, "work on %s (%d)" % (version, step))
+                message = reverts.message(stream.commits, "work on %s (%d)" % (version, step))
+                main = stream.commit("refs/heads/main", main, message)
+                reverts.record(main, message)
         stream.tag("v%s.0-rc1" % version, main, annotated=False)
         main = stream.commit("refs/heads/main", main, "release %s.0" % version)
         stream.release("v%s.0" % version, main)
@@ -125,12 +229,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=100000)
     parser.add_argument("--releases", type=int, default=500)
+    parser.add_argument("--reverts", type=int, default=0)
+    parser.add_argument("--export-ids", metavar="FILE")
     args = parser.parse_args()
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", buffering=1 << 20)
     stream = Stream(out)
-    build(stream, args.commits, args.releases)
+    if args.reverts or args.export_ids:
+        stream.ids = ObjectIds()
+    reverts = Reverts(stream.ids, args.reverts, args.commits)
+    build(stream, args.commits, args.releases, reverts)
     out.flush()
-    sys.stderr.write("make_repo: %d commits, %d release tags\n" % (stream.commits, stream.releases))
+    if args.export_ids:
+        stream.ids.export(args.export_ids)
+    sys.stderr.write("make_repo: %d commits, %d release tags, %d reverts\n"
+                     % (stream.commits, stream.releases, reverts.made))
 
 
 if __name__ == "__main__":

@@ -13,10 +13,21 @@ default since 2.36, which libgit2 1.5 cannot read) - measures side by side:
   outbox    pulse-agent backfill into a fresh outbox          target <= 3x floor
   per-tag   one git rev-list TAG --not EARLIER... per release (ratio to dry-run)
 
+and, on a second repository made by the same generator with BENCH_REVERTS
+main-line work commits turned into git reverts of earlier ones (cached in
+BUILD_DIR/bench-backfill-reverts; the generator computes the ids a revert
+names, checked against git's after the import), interleaved:
+
+  grep floor  git log --branches --tags --grep='This reverts commit' --format=%H
+  incidents   pulse-agent backfill --dry-run --incidents reverts    target <= 1.5x grep floor
+  plain       pulse-agent backfill --dry-run, on each repository: without
+              --incidents no message is read, so the reverts cost nothing
+
 Times are the best wall-clock of BENCH_RUNS runs (default 3; per-tag runs
 once); RSS is the peak resident memory of the measured process (target
 <= 150 MB). Environment: BENCH_COMMITS (100000), BENCH_RELEASES (500),
-BENCH_RUNS (3), BENCH_SKIP_PER_TAG=1 to skip the slow per-tag baseline.
+BENCH_REVERTS (300), BENCH_RUNS (3), BENCH_SKIP_PER_TAG=1 to skip the slow
+per-tag baseline.
 """
 
 import hashlib
@@ -35,6 +46,7 @@ RELEASE = re.compile(r"^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(\+[0
 COMMITS = int(os.environ.get("BENCH_COMMITS", "100000"))
 RELEASES = int(os.environ.get("BENCH_RELEASES", "500"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+REVERTS = int(os.environ.get("BENCH_REVERTS", "300"))
 
 
 def say(text):
@@ -55,26 +67,58 @@ def git(repo, *args, **kwargs):
                           capture_output=True, text=True, **kwargs).stdout
 
 
-def make_repository(cache):
+def make_repository(cache, reverts=0):
     generator = (HERE / "make_repo.py").read_bytes()
-    stamp = hashlib.sha256(generator + b"%d %d" % (COMMITS, RELEASES)).hexdigest()
+    stamp = hashlib.sha256(generator + b"%d %d %d" % (COMMITS, RELEASES, reverts)).hexdigest()
     repo = cache / "repo.git"
     if (cache / "stamp").exists() and (cache / "stamp").read_text() == stamp:
         return repo
-    say("making the repository (git fast-import, then repack as gc would) ...")
+    say("making the repository%s (git fast-import, then repack as gc would) ..."
+        % (" with %d reverts" % reverts if reverts else ""))
     shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True)
     git(cache, "init", "-q", "--bare", str(repo))
-    make = subprocess.Popen([sys.executable, str(HERE / "make_repo.py"), "--commits",
-                             str(COMMITS), "--releases", str(RELEASES)], stdout=subprocess.PIPE)
-    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], stdin=make.stdout,
+    command = [sys.executable, str(HERE / "make_repo.py"), "--commits", str(COMMITS),
+               "--releases", str(RELEASES)]
+    marks = []
+    if reverts:
+        command += ["--reverts", str(reverts), "--export-ids", str(cache / "computed-ids")]
+        marks = ["--export-marks=" + str(cache / "marks")]
+    make = subprocess.Popen(command, stdout=subprocess.PIPE)
+    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"] + marks, stdin=make.stdout,
                    check=True)
     make.stdout.close()
     if make.wait() != 0:
         raise SystemExit("make_repo.py failed")
+    if reverts:
+        check_ids(repo, cache / "computed-ids", cache / "marks")
     git(repo, "-c", "gc.writeCommitGraph=false", "repack", "-a", "-d", "-q")
     (cache / "stamp").write_text(stamp)
     return repo
+
+
+def read_marks(path):
+    """Return {mark: commit id} from a file of ":MARK ID" lines."""
+    rows = [line.split() for line in path.read_text().splitlines()]
+    return {mark: object_id for mark, object_id in rows}
+
+
+def check_ids(repo, computed_path, marks_path):
+    """Fail unless the generator's ids are git's: the revert lines name them."""
+    computed, made = read_marks(computed_path), read_marks(marks_path)
+    wrong = sorted((m for m in made if computed.get(m) != made[m]), key=lambda m: int(m[1:]))
+    if wrong or len(computed) != len(made):
+        raise SystemExit("make_repo.py computed commit ids that git did not make: %d of %d "
+                         "differ, first %s: computed %s, git %s" % (
+                             len(wrong), len(made), wrong[0] if wrong else "-",
+                             computed.get(wrong[0]) if wrong else "-",
+                             made[wrong[0]] if wrong else "-"))
+    # And as any reader of the repository resolves them (too many for rev-parse's arguments).
+    ids = sorted(computed.values())
+    found = git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+                input="".join(i + "\n" for i in ids)).splitlines()
+    if found != ["%s commit" % i for i in ids]:
+        raise SystemExit("git cat-file does not find every computed commit id as a commit")
 
 
 def set_commit_graph(repo, version):
@@ -116,6 +160,18 @@ def best(command, runs=RUNS, prepare=None, **kwargs):
     return min(r[0] for r in results), max(r[1] for r in results), results[-1][2]
 
 
+def interleaved(commands, runs=RUNS):
+    """Run each command in turn, `runs` rounds; return (best seconds, peak RSS MB, exit) each.
+
+    Rounds, not one command's runs back to back, so that a change of the
+    machine's load falls on every side of a ratio alike."""
+    results = [[] for _ in commands]
+    for _ in range(runs):
+        for i, (command, kwargs) in enumerate(commands):
+            results[i].append(measure(command, **kwargs))
+    return [(min(r[0] for r in rs), max(r[1] for r in rs), rs[-1][2]) for rs in results]
+
+
 def release_order(repo):
     """Release tags by (tag time, name): the spec's order (SemVer ties aside)."""
     out = git(repo, "for-each-ref", "--sort=creatordate", "--sort=refname",
@@ -153,10 +209,36 @@ def bench_state(agent, repo, env, scratch, tags):
     return floor, dry, queued, tag_time
 
 
+def bench_incidents(agent, repo, reverts_repo, env):
+    """Time incident derivation against its floor, and the plain dry run on both repositories."""
+    floor = ["git", "-C", str(reverts_repo), "log", "--branches", "--tags",
+             "--grep=This reverts commit", "--format=%H"]
+    dry = [agent, "backfill", "--dry-run", "--repo"]
+    results = interleaved([(floor, {"count_lines": True}),
+                           (dry + [str(reverts_repo), "--incidents", "reverts"], {"env": env}),
+                           (dry + [str(reverts_repo)], {"env": env}),
+                           (dry + [str(repo)], {"env": env})])
+    if any(r[2] != 0 for r in results):
+        raise SystemExit("incidents benchmark: a command failed (exits %s)"
+                         % [r[2] for r in results])
+    return results
+
+
+def count_incidents(agent, reverts_repo, env):
+    """Return (revert commits, incident events the dry run prints), untimed."""
+    reverts = git(reverts_repo, "log", "--branches", "--tags", "--grep=This reverts commit",
+                  "--format=%H").split()
+    out = subprocess.run([agent, "backfill", "--dry-run", "--repo", str(reverts_repo),
+                          "--incidents", "reverts"], env=env, check=True, capture_output=True,
+                         text=True).stdout
+    return len(reverts), out.count('"incident_id"')
+
+
 def main():
     build_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else SOURCE / "build").resolve()
     agent = str(build(build_dir))
     repo = make_repository(build_dir / "bench-backfill")
+    reverts_repo = make_repository(build_dir / "bench-backfill-reverts", REVERTS)
     commits = int(git(repo, "rev-list", "--count", "--branches", "--tags"))
     tags = release_order(repo)
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="pulse-bench-"))
@@ -166,14 +248,19 @@ def main():
     say("pulse-agent backfill benchmark: %d commits, %d release tags, %d refs; %d CPUs, "
         "load %.2f; best of %d runs" % (commits, len(tags), len(git(repo, "show-ref").splitlines()),
                                         os.cpu_count(), os.getloadavg()[0], RUNS))
-    rows = []
+    rows, incident_rows = [], []
     for label, version in [("no commit-graph", 0), ("commit-graph v1", 1), ("commit-graph v2", 2)]:
         set_commit_graph(repo, version)
+        set_commit_graph(reverts_repo, version)
         say("measuring: %s ..." % label)
         rows.append((label, bench_state(agent, repo, env, scratch, tags)))
+        incident_rows.append((label, bench_incidents(agent, repo, reverts_repo, env)))
     set_commit_graph(repo, 0)
+    set_commit_graph(reverts_repo, 0)
+    found = count_incidents(agent, reverts_repo, env)
     shutil.rmtree(scratch, ignore_errors=True)
     report(rows)
+    report_incidents(incident_rows, found, commits)
 
 
 def report(rows):
@@ -191,6 +278,24 @@ def report(rows):
     say("floor: git rev-list --branches --tags | wc -l; RSS target <= 150MB.")
     say("Fast path on mirrors: `git commit-graph write --reachable` (either generation")
     say("version; pulse-agent reads the file itself), or gc.writeCommitGraph=true.")
+
+
+def report_incidents(rows, found, commits):
+    say("")
+    say("incidents from reverts: %d revert commits among the same %d commits; the dry run finds "
+        "%d incidents" % (found[0], commits, found[1]))
+    say("%-16s %10s | %-31s %7s | %-30s" % ("repository", "grep floor",
+                                            "--incidents reverts (x floor)", "RSS",
+                                            "plain dry-run (x no reverts)"))
+    for label, (floor, incidents, plain_reverts, plain) in rows:
+        say("%-16s %9.2fs | %7.2fs (%4.2fx <=1.5)          %5.0fMB | %7.2fs vs %5.2fs (%4.2fx)"
+            % (label, floor[0], incidents[0], incidents[0] / floor[0], incidents[1],
+               plain_reverts[0], plain[0], plain_reverts[0] / plain[0]))
+    say("")
+    say("grep floor: git log --branches --tags --grep='This reverts commit' --format=%H.")
+    say("plain dry-run: backfill --dry-run without --incidents, on the repository with reverts")
+    say("against the one without (same shape; only the reverts' messages differ): 1.00x but for")
+    say("noise, since no commit message is read unless incidents are asked for.")
 
 
 if __name__ == "__main__":
