@@ -130,7 +130,7 @@ int push_event(const std::string& kind, const std::vector<std::string>& args) {
         std::cout << model::to_json(envelope.event) << "\n";
         return k_exit_ok;
     }
-    return queue_and_report(settings, std::span(&envelope, 1));
+    return queue_and_report(settings, std::span(&envelope, 1), p.resend);
 }
 
 } // namespace
