@@ -26,7 +26,7 @@ std::vector<std::string> ids(const std::vector<outbox::Record>& records) {
 
 TEST_SUITE("outbox::Outbox") {
     TEST_CASE("queued_among returns the queued events of the keys, backoff or not, oldest first") {
-        TempDir dir;
+        test_support::TempDir dir;
         auto box = model::value_or_throw(outbox::Outbox::open(dir.path() / "outbox.db"));
         const std::vector<model::Envelope> events = {change("a", "c1"), change("a", "c2"),
                                                      change("b", "c3"), change("a", "c4")};
@@ -61,7 +61,7 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("requeue replaces the body and queues the event again, due now") {
-        TempDir dir;
+        test_support::TempDir dir;
         auto box = model::value_or_throw(outbox::Outbox::open(dir.path() / "outbox.db"));
         const std::vector<model::Envelope> events = {change("a", "c1")};
         box.enqueue(events);
@@ -94,7 +94,7 @@ TEST_SUITE("outbox::Outbox") {
     }
 
     TEST_CASE("requeue of an unknown seq changes nothing") {
-        TempDir dir;
+        test_support::TempDir dir;
         auto box = model::value_or_throw(outbox::Outbox::open(dir.path() / "outbox.db"));
         CHECK_FALSE(box.requeue(42, "ci", "{}"));
     }
