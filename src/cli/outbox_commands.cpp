@@ -18,8 +18,8 @@ const char* const k_flush_help = R"(Usage: pulse-agent flush [OPTIONS]
 
 Derive the events of the pushes post-receive hooks recorded and have not
 derived yet (their background process was killed, say), then deliver every
-queued event that is due, oldest first (in order within each system), over
-one connection. Stops at the first answer that says "later"
+queued event now, even one waiting out its retry backoff, oldest first (in
+order within each system), over one connection. Stops at the first answer that says "later"
 (5xx, 429, network or TLS error: the event is retried with backoff) or "fix
 the configuration" (401, 403, 404, redirect). Events the API rejects (other
 4xx), or answers with failures for longer than retry.max_age, are parked,
@@ -200,8 +200,9 @@ int run_flush(const std::vector<std::string>& args) {
         throw model::Failure("no API key: set PULSE_API_KEY, --api-key-file or api_key_file "
                              "in the config file");
     }
+    // Whoever runs flush wants the queue tried now, not when backoff allows.
     const auto round =
-        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings));
+        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings), true);
     if (!round) {
         throw model::Failure("another pulse-agent process kept delivering this outbox; "
                              "try again later");

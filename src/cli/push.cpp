@@ -18,9 +18,12 @@ const char* const k_push_help = R"(Usage: pulse-agent push change|deployment|inc
 
 Send one event to the Pulse ingestion API, exactly like the Go pulse-event-cli
 (same flags, same requests). The event is first written to the local outbox,
-durably, then delivered at once; if the API cannot be reached it stays queued
-and `pulse-agent flush` or the daemon delivers it later. An event whose
-(system, type, id) was queued before is never queued again.
+durably, then delivered at once, even when an earlier run queued it (and
+nothing else queued); if the API cannot be reached it stays queued and a
+re-run, `pulse-agent flush` or the daemon delivers it. A body that differs
+from the one queued or delivered under the same (system, type, id) replaces
+it and is sent; the same body delivered before is not sent again unless
+--resend. Without a writable outbox the event is sent directly, once.
 
 Examples:
   PULSE_API_KEY=... pulse-agent push change --identifier 3f2c... --timestamp 1700000000
@@ -130,7 +133,7 @@ int push_event(const std::string& kind, const std::vector<std::string>& args) {
         std::cout << model::to_json(envelope.event) << "\n";
         return k_exit_ok;
     }
-    return queue_and_report(settings, std::span(&envelope, 1));
+    return queue_and_report(settings, std::span(&envelope, 1), p.resend);
 }
 
 } // namespace

@@ -47,6 +47,13 @@ struct Record {
     std::optional<model::UnixSeconds> failing_since;
 };
 
+// The key of one event: (system, type, id).
+struct Key {
+    std::string system;
+    std::string type;
+    std::string id;
+};
+
 // What an enqueue did, event by event in input order.
 struct EnqueueResult {
     std::size_t queued = 0;
@@ -127,6 +134,14 @@ public:
     // Return up to `limit` queued events due at `now`, oldest first, never
     // passing an event of the same system that is still waiting.
     std::vector<Record> due(model::UnixSeconds now, std::size_t limit);
+
+    // Return the queued events among `keys`, due or still waiting out a
+    // backoff, oldest first: what an explicit push sends at once.
+    std::vector<Record> queued_among(std::span<const Key> keys);
+    // Give the event `seq` a new body and environment and queue it again, due
+    // now with no failures counted, whatever its state (an explicit push's
+    // correction or resend); false when no event has that seq.
+    bool requeue(std::int64_t seq, std::string_view environment, std::string_view body);
 
     // Record a 2xx answer.
     void mark_delivered(std::int64_t seq, long status, model::UnixSeconds now);

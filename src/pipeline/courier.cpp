@@ -4,11 +4,14 @@
 #include "sender/backoff.hpp"
 #include "sender/http_client.hpp"
 
+#include <limits>
+
 namespace pipeline {
 
 namespace {
 
-enum class Outcome { delivered, retry, configuration, rejected };
+// A time after every next attempt: due() at it returns every queued event.
+constexpr model::UnixSeconds k_every_attempt = std::numeric_limits<model::UnixSeconds>::max();
 
 Outcome classify(long status) {
     if (status >= 200 && status < 300) {
@@ -44,6 +47,33 @@ std::string configuration_hint(long status) {
 
 } // namespace
 
+Attempt send_once(sender::Transport& transport, const CourierOptions& options,
+                  const std::string& system, const std::string& environment,
+                  const std::string& body, const std::atomic<bool>* stop_flag) {
+    Attempt attempt;
+    auto url = sender::ingestion_url(options.base_url, options.api_key, system);
+    if (!url) {
+        attempt.outcome = Outcome::configuration;
+        attempt.problem = url.error().message;
+        return attempt;
+    }
+    const std::vector<std::string> headers = {
+        "Content-Type: application/json",
+        "Environment: " + environment,
+        // pulse-agent's own version: the Go CLI sends its own here, and a
+        // server that reads it as a Go CLI version sees a release it never had.
+        std::string("CLI-Version: ") + model::k_version,
+        std::string("User-Agent: pulse-agent/") + model::k_version,
+    };
+    attempt.response = transport.post(*url, body, headers, options.api_key, stop_flag);
+    attempt.outcome = classify(attempt.response.status);
+    attempt.problem = sender::redact(describe(attempt.response, *url), options.api_key);
+    if (attempt.outcome == Outcome::configuration) {
+        attempt.problem += configuration_hint(attempt.response.status);
+    }
+    return attempt;
+}
+
 Courier::Courier(outbox::Outbox& outbox, const CourierOptions& options)
     : Courier(outbox, options, std::make_unique<sender::HttpClient>(options.limits)) {}
 
@@ -56,7 +86,8 @@ Report Courier::deliver(const std::atomic<bool>* stop_flag) {
     Report report;
     constexpr std::size_t k_batch = 256;
     for (;;) {
-        const auto batch = m_outbox.due(model::now(), k_batch);
+        const auto batch =
+            m_outbox.due(m_options.ignore_backoff ? k_every_attempt : model::now(), k_batch);
         if (batch.empty()) {
             report.stop = Stop::drained;
             return report;
@@ -76,29 +107,28 @@ Report Courier::deliver(const std::atomic<bool>* stop_flag) {
     }
 }
 
+Report Courier::deliver_records(std::span<const outbox::Record> records) {
+    Report report;
+    for (const auto& record : records) {
+        if (auto stop = deliver_one(record, report, nullptr)) {
+            report.stop = *stop;
+            return report;
+        }
+    }
+    report.stop = Stop::drained;
+    return report;
+}
+
 std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& report,
                                          const std::atomic<bool>* stop_flag) {
-    auto url = sender::ingestion_url(m_options.base_url, m_options.api_key, record.system);
-    if (!url) {
-        note_problem(report, url.error().message);
-        return Stop::configuration;
-    }
-    const std::vector<std::string> headers = {
-        "Content-Type: application/json",
-        "Environment: " + record.environment,
-        // pulse-agent's own version: the Go CLI sends its own here, and a
-        // server that reads it as a Go CLI version sees a release it never had.
-        std::string("CLI-Version: ") + model::k_version,
-        std::string("User-Agent: pulse-agent/") + model::k_version,
-    };
-    const auto response =
-        m_transport->post(*url, record.body, headers, m_options.api_key, stop_flag);
-    if (response.interrupted) {
+    const auto attempt = send_once(*m_transport, m_options, record.system, record.environment,
+                                   record.body, stop_flag);
+    if (attempt.response.interrupted) {
         // Abandoned, not failed: the event stays due, with no attempt counted.
         return Stop::interrupted;
     }
-    const auto problem = sender::redact(describe(response, *url), m_options.api_key);
-    switch (classify(response.status)) {
+    const auto& response = attempt.response;
+    switch (attempt.outcome) {
     case Outcome::delivered:
         m_outbox.mark_delivered(record.seq, response.status, model::now());
         ++report.delivered;
@@ -106,17 +136,17 @@ std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& r
         return std::nullopt;
     case Outcome::rejected:
         // Redacted here too: whatever the transport, the key never reaches the outbox.
-        m_outbox.mark_parked(record.seq, response.status, problem,
+        m_outbox.mark_parked(record.seq, response.status, attempt.problem,
                              sender::redact(response.body, m_options.api_key));
         ++report.rejected;
         return std::nullopt;
     case Outcome::configuration:
-        note_problem(report, problem + configuration_hint(response.status));
+        note_problem(report, attempt.problem);
         return Stop::configuration;
     case Outcome::retry:
         break;
     }
-    return retry_or_park(record, response, problem, report);
+    return retry_or_park(record, response, attempt.problem, report);
 }
 
 std::optional<Stop> Courier::retry_or_park(const outbox::Record& record,

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace pipeline {
@@ -23,7 +24,25 @@ struct CourierOptions {
     // Days a delivered event keeps its body (retention.delivered_days); the
     // delivery loop prunes what is older now and then.
     long retention_days = 30;
+    // Deliver every queued event, as if no backoff were running (`flush`).
+    bool ignore_backoff = false;
 };
+
+// How the API answered one request.
+enum class Outcome { delivered, retry, configuration, rejected };
+
+// One request and its answer.
+struct Attempt {
+    Outcome outcome = Outcome::retry;
+    sender::HttpResponse response;
+    // What went wrong, safe to show (no key); with a hint for `configuration`.
+    std::string problem;
+};
+
+// Post one event's body once, with the headers every delivery sends.
+Attempt send_once(sender::Transport& transport, const CourierOptions& options,
+                  const std::string& system, const std::string& environment,
+                  const std::string& body, const std::atomic<bool>* stop_flag = nullptr);
 
 // Why a delivery round ended.
 enum class Stop {
@@ -66,6 +85,9 @@ public:
     // Deliver until nothing is due, a retryable or configuration failure, or
     // `stop_flag` becomes true.
     Report deliver(const std::atomic<bool>* stop_flag = nullptr);
+    // Deliver these records in their order, due or not, until a retryable or
+    // configuration failure (an explicit push's own events).
+    Report deliver_records(std::span<const outbox::Record> records);
 
 private:
     // Send one record and record the outcome; returns how the round goes on.

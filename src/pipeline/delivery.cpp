@@ -81,7 +81,7 @@ std::chrono::milliseconds delivery_lock_patience(const config::Settings& setting
 }
 
 std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
-                                  std::chrono::milliseconds lock_wait) {
+                                  std::chrono::milliseconds lock_wait, bool ignore_backoff) {
     if (!settings.api_key) {
         return std::nullopt;
     }
@@ -90,25 +90,10 @@ std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outb
     if (!lock) {
         return std::nullopt;
     }
-    Courier courier(box, courier_options(settings));
+    auto options = courier_options(settings);
+    options.ignore_backoff = ignore_backoff;
+    Courier courier(box, options);
     return courier.deliver();
-}
-
-Handover queue_and_deliver(const config::Settings& settings,
-                           std::span<const model::Envelope> events) {
-    auto box = open_outbox(settings);
-    auto queued = box.enqueue(events);
-    Handover handover;
-    if (queued.queued > 0) {
-        const auto wait = delivery_lock_patience(settings);
-        handover.round = deliver_due(settings, box, wait);
-    }
-    for (const auto& e : events) {
-        handover.records.push_back(
-            box.find(e.system, model::type_name(model::type_of(e.event)), model::id_of(e.event)));
-    }
-    handover.inserted = std::move(queued.inserted);
-    return handover;
 }
 
 } // namespace pipeline

@@ -40,23 +40,10 @@ model::Expected<void> prune_now_and_then(outbox::Outbox& box, long delivered_day
 // request's whole timeout, and a margin.
 std::chrono::milliseconds delivery_lock_patience(const config::Settings& settings);
 
-// Deliver what is due under the delivery lock; nullopt when there is no API
-// key or another process kept the lock for longer than `lock_wait`.
+// Deliver what is due (everything queued, backoff or not, when
+// `ignore_backoff`) under the delivery lock; nullopt when there is no API key
+// or another process kept the lock for longer than `lock_wait`.
 std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
-                                  std::chrono::milliseconds lock_wait);
-
-// What became of events queued and delivered at once.
-struct Handover {
-    // Per event, in input order: whether it was new to the outbox.
-    std::vector<bool> inserted;
-    // Per event, in input order: its record as the outbox holds it now.
-    std::vector<std::optional<outbox::Record>> records;
-    // The delivery round that followed, if one ran.
-    std::optional<Report> round;
-};
-
-// Queue events, and deliver at once when any was new and an API key is set.
-Handover queue_and_deliver(const config::Settings& settings,
-                           std::span<const model::Envelope> events);
+                                  std::chrono::milliseconds lock_wait, bool ignore_backoff = false);
 
 } // namespace pipeline

@@ -321,7 +321,7 @@ def test_prune_keeps_keys_so_nothing_is_sent_twice(agent, env, workdir, server):
     assert rows[0]["body"] == {"time_created": "2020-10-16T11:40:32Z"}
     requests = len(server.requests)
     again = push_change(agent, aimed, "c1")
-    assert again.returncode == 0 and "already queued" in again.stderr
+    assert again.returncode == 0 and "already delivered" in again.stderr
     assert len(server.requests) == requests
 
 
