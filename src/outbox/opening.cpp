@@ -119,6 +119,20 @@ Outbox Outbox::open_for_writing(const std::filesystem::path& path) {
     return outbox;
 }
 
+namespace {
+
+// Return whether a read-only connection can read the schema.
+bool readable(Database& db) {
+    try {
+        db.exec("SELECT COUNT(*) FROM sqlite_master");
+        return true;
+    } catch (const model::Failure&) {
+        return false;
+    }
+}
+
+} // namespace
+
 model::Expected<Outbox> Outbox::open_read_only(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
@@ -135,9 +149,21 @@ model::Expected<Outbox> Outbox::open_read_only(const std::filesystem::path& path
         !std::filesystem::exists(wal_path(path), ec) &&
         ::access(path.parent_path().empty() ? "." : path.parent_path().c_str(), W_OK) != 0;
     try {
-        Outbox outbox(path, Database::open_read_only(path, immutable), true);
+        auto db = Database::open_read_only(path, immutable);
+        if (!readable(db)) {
+            // A writer died with its WAL unrecovered, which only a writable
+            // connection can replay; the file exists, so nothing is created.
+            db = Database(path);
+        }
+        Outbox outbox(path, std::move(db), true);
         outbox.m_db.exec("PRAGMA busy_timeout = " + std::to_string(k_busy_timeout.count()));
-        outbox.m_db.exec("SELECT COUNT(*) FROM sqlite_master");
+        auto tables = outbox.m_db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'");
+        // A writer made the file but has not laid out its tables yet (or
+        // was killed first): as good as no outbox for a reader.
+        if (!tables.step()) {
+            return model::fail("no outbox at '" + path.string() +
+                               "' yet (the file is still empty); nothing has been queued yet");
+        }
         return outbox;
     } catch (const model::Failure& e) {
         return model::fail(e.what());

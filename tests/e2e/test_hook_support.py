@@ -73,8 +73,11 @@ def spooled_pushes(env):
 
 def waiting_pushes(env):
     """How many recorded pushes wait to be derived: in the spool, or in the
-    outbox as `pulse-agent outbox` says; None when the outbox cannot be read."""
+    outbox as `pulse-agent outbox` says; None when the outbox cannot be read.
+    Before the first push is taken from the spool there may be no outbox yet."""
     result = run([AGENT, "outbox"], env)
+    if "nothing has been queued yet" in result.stderr:
+        return spooled_pushes(env)
     if result.returncode != 0:
         return None
     for line in result.stdout.splitlines():

@@ -157,8 +157,9 @@ def complete(tree, line):
 
 def test_bash_completion_offers_commands_subcommands_and_options(tree):
     assert complete(tree, "pulse-agent ") == sorted(
-        ["backfill", "flush", "hook", "install-hooks", "outbox", "push", "status",
-         "uninstall-hooks", "version", "watch"])
+        ["backfill", "config", "flush", "hook", "install-hooks", "outbox", "push", "report",
+         "status", "uninstall-hooks", "version", "watch"])
+    assert complete(tree, "pulse-agent config ") == ["check"]
     assert complete(tree, "pulse-agent pu") == ["push"]
     assert complete(tree, "pulse-agent push ") == ["change", "deployment", "git", "incident"]
     assert complete(tree, "pulse-agent push git ") == ["deployment"]
