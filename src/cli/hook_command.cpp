@@ -10,6 +10,7 @@
 #include "pipeline/recorder.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <sys/resource.h>
@@ -134,9 +135,12 @@ void record_and_report(const HookArgs& args, const std::string& input, model::Un
     hook::clear_git_environment();
     try {
         // A problem in a key the hook does not use must not cost a push.
-        const auto loaded = cli::load_tolerant_settings({config::k_hook_keys, true});
+        auto loaded = cli::load_tolerant_settings({config::k_hook_keys, true});
+        auto& settings = loaded.settings;
+        for (auto& warning : config::anchor_for_hook(settings, std::getenv)) {
+            loaded.warnings.push_back(std::move(warning));
+        }
         print_config_warnings(loaded.warnings);
-        const auto& settings = loaded.settings;
         if (args.kind == hook::HookKind::post_receive) {
             record_received_push(context, settings, input, start);
         } else {
@@ -189,6 +193,7 @@ int run_delivery() {
     try {
         // What it derives and sends must be as configured: no fallbacks.
         auto settings = cli::load_tolerant_settings({config::k_hook_delivery_keys, false}).settings;
+        config::anchor_for_hook(settings, std::getenv);
         const bool key_read = read_key_if_delivering(settings);
         return hook::deliver_in_background(settings) && key_read ? k_exit_ok : k_exit_error;
     } catch (const std::exception&) {

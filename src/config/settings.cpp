@@ -108,6 +108,28 @@ std::filesystem::path default_outbox_path(const Getenv& getenv) {
     return "/var/lib/pulse-agent/outbox.db";
 }
 
+std::vector<std::string> anchor_for_hook(Settings& settings, const Getenv& getenv) {
+    std::vector<std::string> warnings;
+    const auto note = [&](const char* what, const std::filesystem::path& path) {
+        warnings.push_back(std::string(what) + " '" + path.string() +
+                           "' is relative and a hook runs inside the repository; using the "
+                           "default");
+    };
+    if (settings.outbox.is_relative()) {
+        note("the outbox", settings.outbox);
+        const bool beside = settings.spool == settings.outbox.parent_path() / "spool";
+        settings.outbox = default_outbox_path(getenv);
+        if (beside) {
+            settings.spool = settings.outbox.parent_path() / "spool";
+        }
+    }
+    if (settings.spool.is_relative()) {
+        note("the spool", settings.spool);
+        settings.spool = settings.outbox.parent_path() / "spool";
+    }
+    return warnings;
+}
+
 model::Expected<std::string> read_key_file(const std::filesystem::path& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {

@@ -106,6 +106,11 @@ model::Expected<TolerantSettings> resolve_tolerant_settings(const Overrides& ove
                                                             const Getenv& getenv, KeyUse key_use,
                                                             const Tolerance& tolerance);
 
+// Replace a relative outbox or spool path with the default: a hook runs in
+// the repository, where a relative path would put the outbox inside it.
+// Return one warning per path replaced.
+std::vector<std::string> anchor_for_hook(Settings& settings, const Getenv& getenv);
+
 // Read an API key file, trimmed; the error never quotes the file's contents.
 model::Expected<std::string> read_key_file(const std::filesystem::path& path);
 

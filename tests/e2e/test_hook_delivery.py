@@ -4,6 +4,7 @@ silent only delays delivery, and a broken outbox or config costs one line."""
 
 import sqlite3
 import time
+from pathlib import Path
 
 from agent_env import aimed_env, delivered_ids, flush_until_drained
 from conftest import API_KEY, PulseServer, free_port, git, outbox_rows, run
@@ -153,3 +154,22 @@ def test_a_push_never_waits_on_an_outbox_another_process_holds(agent, env, workd
     flushed = flush_until_drained(agent, aimed, timeout=20)
     assert flushed.returncode == 0, flushed.stderr
     assert set(delivered_ids(server)) == repo.rev_list("main")
+
+
+def test_a_relative_outbox_never_lands_inside_the_repository(agent, env, workdir):
+    # The default it falls back to is root's /var/lib/pulse-agent: so the spool
+    # is named, and the service layout's `deliver: service` starts no process
+    # that would open that outbox on this machine.
+    config = workdir / "service.yaml"
+    config.write_text("hook:\n  deliver: service\n")
+    spool = workdir / "spool"
+    spool.mkdir()
+    relative = dict(env, PULSE_OUTBOX="outbox.db", PULSE_SPOOL=str(spool),
+                    PULSE_CONFIG=str(config))
+    server, clone = pushed_repository(agent, relative, workdir)
+    result = git_push(clone, relative, "origin", "main")
+    assert remote_lines(result) == [
+        "pulse-agent: warning: the outbox 'outbox.db' is relative and a hook runs inside the "
+        "repository; using the default"]
+    assert not (server.path / "outbox.db").exists()
+    assert len(list(spool.glob("*.push"))) == 1
