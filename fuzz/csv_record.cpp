@@ -1,6 +1,7 @@
 // model::parse_csv_record on arbitrary text (--teams values): it never
 // crashes, and a record it accepts, written back with every field quoted,
-// reads back as the same fields.
+// reads back as the same fields, but for what encoding/csv does to a quoted
+// field: each "\r\n" in it becomes "\n".
 #include "model/csv_record.hpp"
 
 #include "check.hpp"
@@ -25,6 +26,18 @@ std::string quoted_record(const std::vector<std::string>& fields) {
     return out;
 }
 
+// Return a field as a quoted field reads back: "\r\n" becomes "\n".
+std::string as_quoted_reads(const std::string& field) {
+    std::string out;
+    for (std::size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\r' && i + 1 < field.size() && field[i + 1] == '\n') {
+            continue;
+        }
+        out += field[i];
+    }
+    return out;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -39,6 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const auto again = model::parse_csv_record(quoted_record(*parsed));
-    fuzz::check(again && *again == *parsed, "a record written back reads the same");
+    fuzz::check(again && again->size() == parsed->size(), "a record written back has its fields");
+    for (std::size_t i = 0; i < parsed->size(); ++i) {
+        fuzz::check((*again)[i] == as_quoted_reads((*parsed)[i]),
+                    "a record written back reads the same");
+    }
     return 0;
 }

@@ -33,8 +33,19 @@ bool ref_git_makes(std::string_view name) {
 
 void check_post_receive(std::string_view input) {
     const auto updates = derive::parse_post_receive(input);
+    const auto lines = derive::branch_and_tag_lines(input);
+    fuzz::check(updates.has_value() == lines.has_value(), "both readers accept the same input");
     if (!updates) {
         return;
+    }
+    const auto kept = derive::branch_and_tag_updates(*updates);
+    const auto reread = derive::parse_post_receive(*lines);
+    fuzz::check(reread.has_value() && reread->size() == kept.size(),
+                "the kept lines read back as the kept updates");
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        fuzz::check((*reread)[i].name == kept[i].name && (*reread)[i].old_id == kept[i].old_id &&
+                        (*reread)[i].new_id == kept[i].new_id,
+                    "each kept line reads back as its update");
     }
     fuzz::check(updates->size() == non_blank_lines(input), "one update per line");
     if (!std::all_of(updates->begin(), updates->end(),

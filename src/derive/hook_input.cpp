@@ -94,6 +94,23 @@ std::vector<derive::RefUpdate> branch_and_tag_updates(const std::vector<derive::
     return kept;
 }
 
+model::Expected<std::string> branch_and_tag_lines(std::string_view input) {
+    std::string kept;
+    // At most the input: one allocation, its untouched pages never resident.
+    kept.reserve(input.size());
+    auto parsed = for_each_line(input, 3, [&](const std::vector<std::string_view>& f) {
+        if (!is_object_id(f[0]) || !is_object_id(f[1]) || f[2].empty()) {
+            return false;
+        }
+        if (f[2].starts_with("refs/heads/") || f[2].starts_with("refs/tags/")) {
+            kept.append(f[0]).append(" ").append(f[1]).append(" ").append(f[2]).append("\n");
+        }
+        return true;
+    });
+    TRY(parsed);
+    return kept;
+}
+
 model::Expected<std::vector<PushedRef>> parse_pre_push(std::string_view input) {
     std::vector<PushedRef> pushed;
     auto parsed = for_each_line(input, 4, [&](const std::vector<std::string_view>& f) {

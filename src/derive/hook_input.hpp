@@ -34,6 +34,11 @@ std::string format_post_receive(const std::vector<derive::RefUpdate>& updates);
 // make events, so a push of only those never opens the repository.
 std::vector<derive::RefUpdate> branch_and_tag_updates(const std::vector<derive::RefUpdate>& all);
 
+// Check post-receive's input as parse_post_receive() does and return only its
+// branch and tag lines, as written: a push of a million refs is held once,
+// not as a million parsed updates.
+model::Expected<std::string> branch_and_tag_lines(std::string_view input);
+
 // Parse pre-push input, "<local ref> <local id> <remote ref> <remote id>" per line.
 model::Expected<std::vector<PushedRef>> parse_pre_push(std::string_view input);
 

@@ -57,10 +57,9 @@ model::Expected<void> record_in_outbox(const config::Settings& settings,
 }
 
 model::Expected<void> record_push(const config::Settings& settings, const HookContext& context,
-                                  const std::vector<derive::RefUpdate>& updates,
-                                  model::UnixSeconds now) {
+                                  std::string updates, model::UnixSeconds now) {
     const spool::PushRecord record{.git_dir = context.git_dir.string(),
-                                   .updates = derive::format_post_receive(updates),
+                                   .updates = std::move(updates),
                                    .pushed_at = now,
                                    .pusher = context.pusher,
                                    .changes = {},
@@ -81,13 +80,12 @@ model::Expected<void> record_push(const config::Settings& settings, const HookCo
 model::Expected<PushRecord> record_post_receive(const config::Settings& settings,
                                                 const HookContext& context, std::string_view input,
                                                 model::UnixSeconds now) {
-    TRY_ASSIGN(const auto parsed, derive::parse_post_receive(input));
-    const auto updates = derive::branch_and_tag_updates(parsed);
+    TRY_ASSIGN(auto updates, derive::branch_and_tag_lines(input));
     if (updates.empty()) {
         return PushRecord{};
     }
     TRY(check_repository(context.git_dir));
-    TRY(record_push(settings, context, updates, now));
+    TRY(record_push(settings, context, std::move(updates), now));
     PushRecord record{.recorded = true, .worker_problem = {}};
     if (settings.file.hook.deliver == "service") {
         return record;

@@ -1,5 +1,7 @@
 #include "spool/record.hpp"
 
+#include "model/json_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace spool {
@@ -69,22 +71,31 @@ model::Expected<PushRecord> read_fields(const nlohmann::json& object) {
 } // namespace
 
 std::string encode(const PushRecord& record) {
-    nlohmann::json object = {{"format", k_format},
-                             {"git_dir", record.git_dir},
-                             {"updates", record.updates},
-                             {"pushed_at", record.pushed_at},
-                             {"pusher", record.pusher}};
+    // Written field by field rather than through a json value, which would
+    // hold a second copy of a push's updates (50 MB for half a million refs).
+    // Bytes that are not UTF-8 (a pusher's name from the server's
+    // environment) are replaced, never refused: the push must be recorded.
+    std::string out = "{\"format\":" + std::to_string(k_format) + ",\"git_dir\":";
+    out.reserve(record.updates.size() + record.git_dir.size() + 256);
+    model::append_json_string(out, record.git_dir);
+    out += ",\"pushed_at\":" + std::to_string(record.pushed_at) + ",\"pusher\":";
+    model::append_json_string(out, record.pusher);
+    out += ",\"updates\":";
+    model::append_json_string(out, record.updates);
     if (!record.changes.empty()) {
-        auto& changes = object["changes"] = nlohmann::json::array();
-        for (const auto& change : record.changes) {
-            changes.push_back({{"id", change.id}, {"time", change.time}});
+        out += ",\"changes\":[";
+        for (std::size_t i = 0; i < record.changes.size(); ++i) {
+            out += i == 0 ? "{\"id\":" : ",{\"id\":";
+            model::append_json_string(out, record.changes[i].id);
+            out += ",\"time\":" + std::to_string(record.changes[i].time) + "}";
         }
-        object["system"] = record.system;
-        object["environment"] = record.environment;
+        out += "],\"system\":";
+        model::append_json_string(out, record.system);
+        out += ",\"environment\":";
+        model::append_json_string(out, record.environment);
     }
-    // Replace rather than throw on bytes that are not UTF-8 (a pusher's name
-    // from the server's environment): the push itself must still be recorded.
-    return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    out += "}\n";
+    return out;
 }
 
 model::Expected<PushRecord> decode(std::string_view bytes) {

@@ -89,3 +89,23 @@ TEST_SUITE("hook::hook_input") {
         CHECK(kept[1].name == "refs/tags/v1");
     }
 }
+
+TEST_SUITE("derive::branch_and_tag_lines") {
+    TEST_CASE("only branch and tag lines are kept, as written, after the same checks") {
+        const std::string zero(40, '0');
+        const std::string a(40, 'a');
+        const std::string input = zero + " " + a + " refs/heads/main\r\n" + a + " " + zero +
+                                  " refs/pull/1/head\n\n" + zero + " " + a + " refs/tags/v1\n";
+        const auto kept = derive::branch_and_tag_lines(input);
+        REQUIRE(kept.has_value());
+        CHECK(*kept == zero + " " + a + " refs/heads/main\n" + zero + " " + a + " refs/tags/v1\n");
+        const auto parsed = derive::parse_post_receive(*kept).value();
+        CHECK(parsed.size() == 2);
+        CHECK(parsed[0].old_id.empty());
+        CHECK(parsed[1].name == "refs/tags/v1");
+        const auto bad = derive::branch_and_tag_lines(a + " " + a + "\n");
+        REQUIRE_FALSE(bad.has_value());
+        CHECK(bad.error().message ==
+              derive::parse_post_receive(a + " " + a + "\n").error().message);
+    }
+}

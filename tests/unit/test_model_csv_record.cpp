@@ -63,3 +63,13 @@ TEST_SUITE("model::parse_csv_record") {
         CHECK(refused("\"a\" ,b"));
     }
 }
+
+TEST_SUITE("model::parse_csv_record line ends") {
+    TEST_CASE("a quoted field's CR LF reads as LF, as encoding/csv reads it (found by fuzzing)") {
+        const auto fields = model::parse_csv_record("\r\n\"a\r\r\nb\",c").value();
+        REQUIRE(fields.size() == 2);
+        CHECK(fields[0] == "a\r\nb");
+        CHECK(fields[1] == "c");
+        CHECK(model::parse_csv_record("\"a\r\nb\"").value() == std::vector<std::string>{"a\nb"});
+    }
+}
