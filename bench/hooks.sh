@@ -201,17 +201,17 @@ bench_big() {
         "$(cat "$scratch/big-plain.time")" s
     tip=$(git -C "$scratch/big-hook.git" rev-parse main)
     alone="$scratch/big-alone.db"
+    mkdir -p "$scratch/big-spool"
     # Hold the derivation lock of the hook's outbox so that the process it
-    # starts waits; derive a copy of the recorded push in the foreground.
+    # starts waits; take the spooled push into another outbox and derive it
+    # in the foreground.
     (
         flock 9
         printf '%s %s refs/heads/main\n' 0000000000000000000000000000000000000000 "$tip" |
-            (cd "$scratch/big-hook.git" && PULSE_OUTBOX="$alone" /usr/bin/time -f "%e %M" \
-                "$agent" hook post-receive 2>"$scratch/big-alone.time")
-        cp "$alone" "$scratch/big-derive.db"
-        [ -f "$alone-wal" ] && cp "$alone-wal" "$scratch/big-derive.db-wal"
-        PULSE_OUTBOX="$scratch/big-derive.db" /usr/bin/time -f "%e %M" "$agent" hook deliver \
-            2>"$scratch/big-derive.time"
+            (cd "$scratch/big-hook.git" && PULSE_OUTBOX="$alone" PULSE_SPOOL="$scratch/big-spool" \
+                /usr/bin/time -f "%e %M" "$agent" hook post-receive 2>"$scratch/big-alone.time")
+        PULSE_OUTBOX="$scratch/big-derive.db" PULSE_SPOOL="$scratch/big-spool" \
+            /usr/bin/time -f "%e %M" "$agent" hook deliver 2>"$scratch/big-derive.time"
     ) 9>"$alone.derive.lock"
     awk '/^pulse-agent/ { print "  the hook said: " $0 }' "$scratch/big-alone.time"
     awk '/^[0-9.]+ [0-9]+$/ { printf "  the hook alone on that push: %.2f s, peak memory %.0f MB\n", $1, $2 / 1024 }' \
@@ -221,10 +221,13 @@ bench_big() {
     PULSE_OUTBOX="$scratch/big-derive.db" "$agent" outbox | awk '/^queued:/ { print "  events queued by it: " $2 }'
 }
 
-# Wait until every push recorded in the outbox has been derived.
+# Wait until every push recorded (in the spool beside the outbox, or in it)
+# has been derived.
 wait_for_derivation() {
     for _ in $(seq 200); do
-        "$agent" outbox | grep -q '^recorded pushes: 0 waiting' && return 0
+        spooled=$(find "$(dirname "$PULSE_OUTBOX")/spool" -name '*.push' 2>/dev/null | wc -l)
+        [ "$spooled" -eq 0 ] && "$agent" outbox 2>/dev/null |
+            grep -q '^recorded pushes: 0 waiting' && return 0
         sleep 0.1
     done
     echo "bench/hooks.sh: recorded pushes still waiting after 20 s" >&2
