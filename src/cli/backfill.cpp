@@ -92,18 +92,6 @@ po::options_description describe_options(BackfillCommand& c) {
     return options;
 }
 
-std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name) {
-    if (!vm.count(name)) {
-        return std::nullopt;
-    }
-    const auto text = vm[name].as<std::string>();
-    auto parsed = model::parse_time(text);
-    if (!parsed) {
-        throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
-    }
-    return *parsed;
-}
-
 void read_options(const po::variables_map& vm, BackfillCommand& c) {
     c.options.since = time_option(vm, "since");
     c.options.until = time_option(vm, "until");

@@ -120,4 +120,16 @@ std::vector<std::string> split_list(const std::string& text) {
     return items;
 }
 
+std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name) {
+    if (!vm.count(name)) {
+        return std::nullopt;
+    }
+    const auto text = vm[name].as<std::string>();
+    auto parsed = model::parse_time(text);
+    if (!parsed) {
+        throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
+    }
+    return *parsed;
+}
+
 } // namespace cli

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "config/settings.hpp"
+#include "model/time.hpp"
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,6 +37,10 @@ public:
 
 // Add --config, --api-key, --api-key-file, --base-url, --outbox and --system.
 void add_common_options(po::options_description& options, config::Overrides& overrides);
+
+// Return the time option `name` (a date, RFC 3339 or Unix seconds), if given;
+// throws UsageError naming the option when it does not parse.
+std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name);
 
 // Parse arguments the way the Go CLI does (also -flag and -flag=value);
 // throws UsageError on unknown or malformed options.

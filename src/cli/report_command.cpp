@@ -101,18 +101,6 @@ po::options_description describe_options(ReportCommand& c) {
     return options;
 }
 
-std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name) {
-    if (!vm.count(name)) {
-        return std::nullopt;
-    }
-    const auto text = vm[name].as<std::string>();
-    auto parsed = model::parse_time(text);
-    if (!parsed) {
-        throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
-    }
-    return *parsed;
-}
-
 report::Window window_of(const po::variables_map& vm) {
     const auto until = time_option(vm, "until").value_or(model::now());
     auto window = report::default_window(until);

@@ -105,8 +105,10 @@ TEST_SUITE("outbox::Outbox maintenance") {
     TEST_CASE("prune removes recorded pushes parked before the cutoff") {
         Fixture f;
         auto pushes = f.box.pushes();
-        const auto old_push = pushes.record({0, "/r.git", "u", 100, "", {}, 0, 0, "", "", ""}).value();
-        const auto new_push = pushes.record({0, "/r.git", "u", 5000, "", {}, 0, 0, "", "", ""}).value();
+        const auto old_push =
+            pushes.record({0, "/r.git", "u", 100, "", {}, 0, 0, "", "", ""}).value();
+        const auto new_push =
+            pushes.record({0, "/r.git", "u", 5000, "", {}, 0, 0, "", "", ""}).value();
         pushes.mark_failed(old_push, "gone", std::nullopt);
         pushes.mark_failed(new_push, "gone", std::nullopt);
         CHECK(f.box.prune(1000).pushes == 1);
