@@ -300,8 +300,7 @@ int backfill_all(const BackfillCommand& c, const config::Settings& settings) {
 int run_backfill(const std::vector<std::string>& args) {
     BackfillCommand command;
     const auto options = describe_options(command);
-    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-        std::find(args.begin(), args.end(), "-h") != args.end()) {
+    if (wants_help(args)) {
         std::cout << k_backfill_help << "\n" << options << "\n" << k_exit_codes_help;
         return k_exit_ok;
     }

@@ -131,8 +131,7 @@ std::vector<model::Event> derive_events(const po::variables_map& vm) {
 int run_git_deployment(const std::vector<std::string>& args) {
     GitDeploymentCommand command;
     describe_options(command);
-    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-        std::find(args.begin(), args.end(), "-h") != args.end()) {
+    if (wants_help(args)) {
         std::cout << k_git_deployment_help << "\n" << command.options << "\n" << k_exit_codes_help;
         return k_exit_ok;
     }

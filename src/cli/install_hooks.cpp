@@ -66,11 +66,6 @@ struct InstallOptions {
     std::vector<std::string> paths;
 };
 
-bool wants_help(const std::vector<std::string>& args) {
-    return std::find(args.begin(), args.end(), "--help") != args.end() ||
-           std::find(args.begin(), args.end(), "-h") != args.end();
-}
-
 cli::po::options_description describe_options(InstallOptions& o) {
     namespace po = cli::po;
     po::options_description options("Options");

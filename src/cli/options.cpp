@@ -3,6 +3,7 @@
 #include "pipeline/owner_trust.hpp"
 #include "sender/http_client.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -130,6 +131,11 @@ std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const
         throw UsageError(std::string("--") + name + " '" + text + "': " + parsed.error().message);
     }
     return *parsed;
+}
+
+bool wants_help(const std::vector<std::string>& args) {
+    return std::find(args.begin(), args.end(), "--help") != args.end() ||
+           std::find(args.begin(), args.end(), "-h") != args.end();
 }
 
 } // namespace cli

@@ -38,6 +38,9 @@ public:
 // Add --config, --api-key, --api-key-file, --base-url, --outbox and --system.
 void add_common_options(po::options_description& options, config::Overrides& overrides);
 
+// Return whether a command line asks for help (--help or -h anywhere).
+bool wants_help(const std::vector<std::string>& args);
+
 // Return the time option `name` (a date, RFC 3339 or Unix seconds), if given;
 // throws UsageError naming the option when it does not parse.
 std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name);

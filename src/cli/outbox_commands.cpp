@@ -74,11 +74,6 @@ Examples:
   pulse-agent outbox backup /var/backups/pulse-outbox.db
 )";
 
-bool wants_help(const std::vector<std::string>& args) {
-    return std::find(args.begin(), args.end(), "--help") != args.end() ||
-           std::find(args.begin(), args.end(), "-h") != args.end();
-}
-
 std::string stop_text(pipeline::Stop stop) {
     switch (stop) {
     case pipeline::Stop::drained:

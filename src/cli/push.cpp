@@ -112,8 +112,7 @@ model::Event build_event(const std::string& kind, const po::variables_map& vm) {
 int push_event(const std::string& kind, const std::vector<std::string>& args) {
     PushOptions p;
     add_push_options(p, kind);
-    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-        std::find(args.begin(), args.end(), "-h") != args.end()) {
+    if (wants_help(args)) {
         std::cout << k_push_help << "\n" << p.options << "\n" << k_exit_codes_help;
         return k_exit_ok;
     }

@@ -168,8 +168,7 @@ void write_html(const std::string& path, const report::Report& result) {
 int run_report(const std::vector<std::string>& args) {
     ReportCommand command;
     const auto options = describe_options(command);
-    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-        std::find(args.begin(), args.end(), "-h") != args.end()) {
+    if (wants_help(args)) {
         std::cout << k_report_help << "\n" << options << "\n" << k_report_exit_codes;
         return k_exit_ok;
     }
