@@ -65,16 +65,7 @@ po::variables_map parse_go(const std::vector<std::string>& args,
                            const po::options_description& options,
                            const po::positional_options_description* positional,
                            const std::vector<std::string>& appending) {
-    const int style =
-        po::command_line_style::unix_style | po::command_line_style::allow_long_disguise;
-    po::variables_map vm;
-    try {
-        po::command_line_parser parser(args);
-        parser.options(options).style(style);
-        if (positional) {
-            parser.positional(*positional);
-        }
-        auto parsed = parser.run();
+    return parse(args, options, positional, [&](po::parsed_options& parsed) {
         std::set<std::string> seen;
         std::vector<po::option> kept;
         for (auto it = parsed.options.rbegin(); it != parsed.options.rend(); ++it) {
@@ -84,12 +75,7 @@ po::variables_map parse_go(const std::vector<std::string>& args,
             }
         }
         parsed.options = std::move(kept);
-        po::store(parsed, vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
-    return vm;
+    });
 }
 
 std::vector<std::string> parse_teams(const std::vector<std::string>& values) {

@@ -44,7 +44,8 @@ void add_common_options(po::options_description& options, config::Overrides& ove
 
 po::variables_map parse(const std::vector<std::string>& args,
                         const po::options_description& options,
-                        const po::positional_options_description* positional) {
+                        const po::positional_options_description* positional,
+                        const ParsedFilter& filter) {
     const int style =
         po::command_line_style::unix_style | po::command_line_style::allow_long_disguise;
     po::variables_map vm;
@@ -54,7 +55,11 @@ po::variables_map parse(const std::vector<std::string>& args,
         if (positional) {
             parser.positional(*positional);
         }
-        po::store(parser.run(), vm);
+        auto parsed = parser.run();
+        if (filter) {
+            filter(parsed);
+        }
+        po::store(parsed, vm);
         po::notify(vm);
     } catch (const po::error& e) {
         throw UsageError(e.what());

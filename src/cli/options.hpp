@@ -4,6 +4,7 @@
 #include "model/time.hpp"
 
 #include <boost/program_options.hpp>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -45,11 +46,16 @@ bool wants_help(const std::vector<std::string>& args);
 // throws UsageError naming the option when it does not parse.
 std::optional<model::UnixSeconds> time_option(const po::variables_map& vm, const char* name);
 
-// Parse arguments the way the Go CLI does (also -flag and -flag=value);
-// throws UsageError on unknown or malformed options.
+// Changes what the parser read before it is stored (parse_go's "last wins").
+using ParsedFilter = std::function<void(po::parsed_options&)>;
+
+// Parse arguments the way the Go CLI does (also -flag and -flag=value),
+// passing what was read through `filter` when one is given; throws
+// UsageError on unknown or malformed options.
 po::variables_map parse(const std::vector<std::string>& args,
                         const po::options_description& options,
-                        const po::positional_options_description* positional = nullptr);
+                        const po::positional_options_description* positional = nullptr,
+                        const ParsedFilter& filter = {});
 
 // Resolve the settings from the overrides, this process's environment and the
 // config file; with KeyUse::read also read the API key, remembered so that
