@@ -4,6 +4,7 @@
 #include "sender/backoff.hpp"
 #include "sender/http_client.hpp"
 
+#include <chrono>
 #include <limits>
 
 namespace pipeline {
@@ -121,11 +122,16 @@ Report Courier::deliver_records(std::span<const outbox::Record> records) {
 
 std::optional<Stop> Courier::deliver_one(const outbox::Record& record, Report& report,
                                          const std::atomic<bool>* stop_flag) {
+    const auto started = std::chrono::steady_clock::now();
     const auto attempt = send_once(*m_transport, m_options, record.system, record.environment,
                                    record.body, stop_flag);
     if (attempt.response.interrupted) {
         // Abandoned, not failed: the event stays due, with no attempt counted.
         return Stop::interrupted;
+    }
+    if (m_options.observe) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        m_options.observe({attempt.response.status, took.count(), 1});
     }
     const auto& response = attempt.response;
     switch (attempt.outcome) {

@@ -6,12 +6,26 @@
 #include "sender/transport.hpp"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 
 namespace pipeline {
+
+// One answered request, for whoever watches delivery (the daemon's metrics).
+struct DeliverySample {
+    // The HTTP status, 0 when no answer came (network, TLS, timeout).
+    long status = 0;
+    // From the request's start to its answer.
+    double seconds = 0;
+    // How many requests the courier allowed in flight when it ended.
+    std::size_t concurrency = 1;
+};
+
+// Called on the courier's thread after each answer is recorded in the outbox.
+using DeliveryObserver = std::function<void(const DeliverySample&)>;
 
 // Where and how to deliver.
 struct CourierOptions {
@@ -26,6 +40,8 @@ struct CourierOptions {
     long retention_days = 30;
     // Deliver every queued event, as if no backoff were running (`flush`).
     bool ignore_backoff = false;
+    // Told of every answer (may be empty).
+    DeliveryObserver observe;
 };
 
 // How the API answered one request.
