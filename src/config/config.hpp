@@ -62,6 +62,7 @@ struct Config {
     std::vector<std::string> trusted_owners;
     model::NetworkLimits timeouts;
     model::RetryPolicy retry;
+    model::DeliveryPolicy delivery;
     Hook hook;
     Watch watch;
     Retention retention;

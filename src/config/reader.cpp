@@ -22,8 +22,11 @@ constexpr long k_max_seconds = 315'360'000;
 
 // The top-level keys of a config file.
 const std::set<std::string> k_sections = {
-    "api_key",  "api_key_file", "base_url", "outbox", "system",    "spool",       "trusted_owners",
-    "timeouts", "retry",        "hook",     "watch",  "retention", "repositories"};
+    "api_key",  "api_key_file", "base_url", "outbox", "system", "spool",     "trusted_owners",
+    "timeouts", "retry",        "delivery", "hook",   "watch",  "retention", "repositories"};
+
+// The most requests `delivery.concurrency` may allow in flight.
+constexpr long k_max_concurrency = 1000;
 
 // Reads one YAML document into Config, collecting located problems: a key
 // with a problem keeps its fallback and the rest is read all the same.
@@ -323,6 +326,8 @@ private:
             read_seconds(node, "low_speed", config.timeouts.low_speed);
         });
         section(root, "retry", [&](const YAML::Node& node) { read_retry(node, config.retry); });
+        section(root, "delivery",
+                [&](const YAML::Node& node) { read_delivery(node, config.delivery); });
         section(root, "hook", [&](const YAML::Node& node) { read_hook(node, config.hook); });
         section(root, "watch", [&](const YAML::Node& node) { read_watch(node, config.watch); });
         section(root, "retention", [&](const YAML::Node& node) {
@@ -342,6 +347,20 @@ private:
         read_seconds(node, "max_backoff", retry.max_backoff);
         read_seconds(node, "max_retry_after", retry.max_retry_after);
         read_seconds(node, "max_age", retry.max_age);
+    }
+
+    void read_delivery(const YAML::Node& node, model::DeliveryPolicy& delivery) {
+        expect_map(node, "delivery", {"concurrency", "stop_grace"});
+        guarded([&] {
+            long value = delivery.concurrency;
+            read(node, "concurrency", value, "a whole number of requests");
+            if (node["concurrency"] && (value < 1 || value > k_max_concurrency)) {
+                error_at(node["concurrency"], "'concurrency' must be between 1 and " +
+                                                  std::to_string(k_max_concurrency));
+            }
+            delivery.concurrency = value;
+        });
+        read_seconds(node, "stop_grace", delivery.stop_grace);
     }
 
     void read_watch(const YAML::Node& node, Watch& watch) {

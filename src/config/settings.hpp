@@ -86,7 +86,7 @@ inline const std::set<std::string> k_hook_keys = {"outbox", "spool",        "sys
 // The top-level keys `hook deliver` reads: the hook's, and what sending takes.
 inline const std::set<std::string> k_hook_delivery_keys = {
     "outbox",  "spool",        "system",   "hook",     "repositories", "trusted_owners",
-    "api_key", "api_key_file", "base_url", "timeouts", "retry"};
+    "api_key", "api_key_file", "base_url", "timeouts", "retry",        "delivery"};
 
 // Settings resolved despite the problems a Tolerance takes in stride.
 struct TolerantSettings {

@@ -16,8 +16,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// How long a stopping daemon waits for the request in flight.
-constexpr auto k_stop_patience = 3s;
+// How long a stopping daemon waits, beyond delivery.stop_grace, for the
+// delivery thread to record the last answers and end.
+constexpr auto k_stop_margin = 3s;
 // How often the queue is counted for the status line when nothing was queued.
 constexpr auto k_count_every = 10s;
 
@@ -273,8 +274,10 @@ void Daemon::shut_down() {
     m_notifier.stopping();
     const auto signal = m_signals.stop_signal();
     spdlog::info("stopping{}", signal.empty() ? "" : " on " + signal);
-    if (!m_delivery.stop(k_stop_patience)) {
-        spdlog::warn("abandoning the request in flight; its event stays queued and is sent "
+    const auto patience =
+        std::chrono::seconds(m_plan.settings.file.delivery.stop_grace) + k_stop_margin;
+    if (!m_delivery.stop(std::chrono::duration_cast<std::chrono::milliseconds>(patience))) {
+        spdlog::warn("abandoning the requests in flight; their events stay queued and are sent "
                      "again after the restart");
         spdlog::shutdown();
         std::_Exit(EXIT_SUCCESS);

@@ -26,7 +26,8 @@ std::string problem_kind(const std::string& problem) {
     // "Failed to connect to host port 443 after 21 ms", "Operation timed out
     // after 5001 milliseconds with 0 bytes received".
     static const std::regex elapsed(" after [0-9]+ (ms|milliseconds)");
-    return std::regex_replace(problem.substr(0, problem.find("; retrying in")), elapsed, "");
+    const auto tail = std::min(problem.find("; retrying in"), problem.find("; pausing "));
+    return std::regex_replace(problem.substr(0, tail), elapsed, "");
 }
 
 DeliveryLoop::DeliveryLoop(std::filesystem::path outbox_path, pipeline::CourierOptions options,
@@ -144,7 +145,14 @@ DeliveryLoop::Clock::duration DeliveryLoop::round(Session& session,
 
 void DeliveryLoop::log_round(const pipeline::Report& report) {
     if (report.delivered > 0) {
-        spdlog::info("delivered {} event{}", report.delivered, report.delivered == 1 ? "" : "s");
+        spdlog::info("delivered {} event{} ({} in flight at most now, round trip {} ms)",
+                     report.delivered, report.delivered == 1 ? "" : "s", report.concurrency,
+                     report.round_trip.count());
+    }
+    if (report.abandoned > 0) {
+        spdlog::warn("stopped with {} request{} still in flight after delivery.stop_grace; "
+                     "their events stay queued and are sent again",
+                     report.abandoned, report.abandoned == 1 ? "" : "s");
     }
     if (report.rejected > 0) {
         spdlog::warn("the API rejected {} event{} for good; they are parked, see `pulse-agent "

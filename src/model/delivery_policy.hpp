@@ -29,4 +29,16 @@ struct RetryPolicy {
     long max_age = 7 * 24 * 3600;
 };
 
+// How many requests delivery keeps in flight, and how a stop treats them.
+struct DeliveryPolicy {
+    // The most requests in flight at once; the courier finds how many the
+    // server takes below it. 64 fits in one HTTP/2 connection (servers allow
+    // 100 to 128 streams) and, at a 50 ms round trip, carries 1,280 events/s.
+    long concurrency = 64;
+    // How long, in seconds, a stopping process lets its requests in flight
+    // end and records their answers before it abandons them (they are then
+    // sent again later).
+    long stop_grace = 10;
+};
+
 } // namespace model

@@ -215,7 +215,7 @@ std::vector<bool> Outbox::unseen(const Rows& rows) {
 
 void Outbox::drop_indexes() {
     if (!keyed_by_constraint()) {
-        m_db.exec("DROP INDEX events_key; DROP INDEX events_queued");
+        m_db.exec("DROP INDEX events_key; DROP INDEX events_due");
         return;
     }
     const std::string columns = k_all_columns;

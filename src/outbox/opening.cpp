@@ -213,6 +213,10 @@ void Outbox::create_schema() {
     if (!keyed_by_constraint()) {
         m_db.exec(k_indexes);
     }
+    // Outboxes made when delivery kept each system in order indexed queued
+    // events by system; events_due took its place.
+    m_db.exec("DROP INDEX IF EXISTS events_queued");
+    m_db.exec(k_due_index);
     m_db.exec(k_unpruned_index);
     m_db.exec("PRAGMA user_version = " + std::to_string(k_schema_version));
     tx.commit();
@@ -234,7 +238,7 @@ bool Outbox::schema_ready() {
     auto stmt = m_db.prepare(
         "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
         "('events', 'notes', 'pushes', 'pushes_by_repository', 'watch_repos', 'watch_refs', "
-        "'events_queued', 'events_key', 'events_unpruned', 'pushes_by_spool_id', ?)");
+        "'events_due', 'events_key', 'events_unpruned', 'pushes_by_spool_id', ?)");
     stmt.bind(1, k_constraint_index);
     stmt.step();
     // The five tables, the four indexes and the key in either of its shapes.

@@ -73,23 +73,32 @@ std::optional<State> parse_state_name(std::string_view name) {
     return name == "rejected" ? std::optional(State::parked) : std::nullopt;
 }
 
-std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit) {
-    auto stmt = m_db.prepare(std::string(R"sql(
-        WITH blocked AS (
-            SELECT system, MIN(seq) AS first FROM events
-            WHERE state = 'queued' AND next_attempt > ?1 GROUP BY system)
-        SELECT )sql") + k_record_columns +
-                             R"sql( FROM events
-        LEFT JOIN blocked USING (system)
-        WHERE state = 'queued' AND next_attempt <= ?1
-          AND (blocked.first IS NULL OR seq < blocked.first)
-        ORDER BY seq LIMIT ?2)sql");
-    stmt.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+std::vector<Record> Outbox::due(model::UnixSeconds now, std::size_t limit, std::int64_t after) {
+    auto stmt = m_db.prepare(std::string("SELECT ") + k_record_columns +
+                             " FROM events WHERE state = 'queued' AND seq > ?1 AND "
+                             "next_attempt <= ?2 ORDER BY seq LIMIT ?3");
+    stmt.bind(1, after).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
     std::vector<Record> records;
     while (stmt.step()) {
         records.push_back(read_record(stmt));
     }
     return records;
+}
+
+std::vector<std::string> Outbox::queued_changes_of(std::int64_t deployment_seq) {
+    // The deployment's own body lists the changes: SQLite reads the list
+    // (json_each) and looks each up in the key index.
+    auto stmt = m_db.prepare(R"sql(
+        SELECT change.id FROM events AS deployment, json_each(deployment.body, '$.changes') AS listed
+        JOIN events AS change ON change.id = listed.value AND change.type = 'change'
+            AND change.system = deployment.system AND change.state = 'queued'
+        WHERE deployment.seq = ?1 AND json_valid(deployment.body))sql");
+    stmt.bind(1, deployment_seq);
+    std::vector<std::string> ids;
+    while (stmt.step()) {
+        ids.push_back(stmt.text(0));
+    }
+    return ids;
 }
 
 void Outbox::mark_delivered(std::int64_t seq, long status, model::UnixSeconds now) {

@@ -131,9 +131,12 @@ public:
     // Return the daemon's per-repository state kept in this outbox.
     RepoState repositories() { return RepoState(m_db); }
 
-    // Return up to `limit` queued events due at `now`, oldest first, never
-    // passing an event of the same system that is still waiting.
-    std::vector<Record> due(model::UnixSeconds now, std::size_t limit);
+    // Return up to `limit` queued events due at `now` that come after `after`
+    // in queue order, oldest first: one window of a delivery round.
+    std::vector<Record> due(model::UnixSeconds now, std::size_t limit, std::int64_t after = 0);
+    // Return the ids of the changes the deployment `deployment_seq` lists that
+    // are queued (not yet delivered nor parked) in its system.
+    std::vector<std::string> queued_changes_of(std::int64_t deployment_seq);
 
     // Return the queued events among `keys`, due or still waiting out a
     // backoff, oldest first: what an explicit push sends at once.

@@ -106,10 +106,15 @@ inline constexpr int k_schema_version = 1;
 // that comparing two keys mostly ends at the first column.
 inline constexpr const char* k_indexes = R"sql(
 CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (id, type, system);
-CREATE INDEX IF NOT EXISTS events_queued ON events (system, seq) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS events_due ON events (seq) WHERE state = 'queued';
 CREATE INDEX IF NOT EXISTS events_unpruned ON events (delivered_at)
     WHERE state = 'delivered' AND environment != '';
 )sql";
+
+// The queued events in queue order, a delivery round's windows (Outbox::due):
+// in k_indexes, and on its own for outboxes still keyed by a constraint.
+inline constexpr const char* k_due_index =
+    "CREATE INDEX IF NOT EXISTS events_due ON events (seq) WHERE state = 'queued'";
 
 // The delivered events a prune has not compacted yet (Outbox::prune), so that
 // each prune reads only those, not every event ever delivered: in k_indexes,

@@ -2,10 +2,13 @@
 
 #include "model/delivery_policy.hpp"
 #include "outbox/outbox.hpp"
+#include "sender/concurrency_limit.hpp"
 #include "sender/http_client.hpp"
 #include "sender/transport.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +36,7 @@ struct CourierOptions {
     std::string api_key;
     model::NetworkLimits limits;
     model::RetryPolicy retry;
+    model::DeliveryPolicy delivery;
     // Stop after this many events (0: until nothing is due).
     std::size_t max_events = 0;
     // Days a delivered event keeps its body (retention.delivered_days); the
@@ -42,6 +46,10 @@ struct CourierOptions {
     bool ignore_backoff = false;
     // Told of every answer (may be empty).
     DeliveryObserver observe;
+    // Whether a round goes on past a failure, waiting out a short pause the
+    // server asks for (Retry-After) and leaving a failed event for later;
+    // false for an explicit push, which ends at its first failure.
+    bool keep_going = true;
 };
 
 // How the API answered one request.
@@ -54,6 +62,16 @@ struct Attempt {
     // What went wrong, safe to show (no key); with a hint for `configuration`.
     std::string problem;
 };
+
+// Return the request that carries one event's body to the API, with the
+// headers every delivery sends; an error when the base URL cannot be used.
+model::Expected<sender::Request> event_request(const CourierOptions& options,
+                                               const std::string& system,
+                                               const std::string& environment, std::string body);
+
+// Judge an answer: its outcome, and the problem to show (no key).
+Attempt judge(const CourierOptions& options, const sender::Request& request,
+              sender::HttpResponse response);
 
 // Post one event's body once, with the headers every delivery sends.
 Attempt send_once(sender::Transport& transport, const CourierOptions& options,
@@ -83,13 +101,30 @@ struct Report {
     bool unreachable = false;
     // The last failure, safe to show (no key).
     std::string problem;
+    // Answers that asked to slow down (429, 503 with Retry-After) and whose
+    // events were sent again after the pause, in the same round.
+    std::size_t throttled = 0;
+    // Deployments left queued because a change they list is still queued
+    // and was not sent in this round (it failed, or waits out a backoff).
+    std::size_t held = 0;
+    // Requests abandoned at a stop after the grace time: their events stay
+    // queued and are sent again later.
+    std::size_t abandoned = 0;
+    // How many requests the courier allowed in flight at the end, and the
+    // smoothed round trip time of its requests.
+    std::size_t concurrency = 0;
+    std::chrono::milliseconds round_trip{0};
 };
 
 // Notes key under which the last delivery problem is kept for `outbox`/`status`.
 inline constexpr const char* k_problem_note = "delivery_problem";
 
-// Deliver due events from the outbox in order, one request each over one
-// transport (one reused connection), recording each answer as it comes.
+// Deliver events from the outbox, many requests in flight at once over
+// reused connections, their number adapted to the server
+// (sender::ConcurrencyLimit); each answer is recorded as it comes. The one
+// order kept: a deployment is sent only once every change it lists that is
+// queued has been answered. A pause the server asks for (Retry-After) holds
+// every request, not only the one answered so.
 class Courier {
 public:
     // Deliver over HTTP within the options' network limits.
@@ -97,30 +132,30 @@ public:
     // Deliver over `transport`, which the courier keeps.
     Courier(outbox::Outbox& outbox, CourierOptions options,
             std::unique_ptr<sender::Transport> transport);
+    ~Courier();
 
-    // Deliver until nothing is due, a retryable or configuration failure, or
-    // `stop_flag` becomes true.
+    // Deliver until nothing is due, a configuration failure, failures in a
+    // row (the API is down), or `stop_flag` becomes true: then no request
+    // starts, and those in flight get delivery.stop_grace to end.
     Report deliver(const std::atomic<bool>* stop_flag = nullptr);
-    // Deliver these records in their order, due or not, until a retryable or
-    // configuration failure (an explicit push's own events).
+    // Deliver these records, due or not, each deployment after its changes
+    // (an explicit push's own events); ends at the first failure unless
+    // keep_going.
     Report deliver_records(std::span<const outbox::Record> records);
 
 private:
-    // Send one record and record the outcome; returns how the round goes on.
-    std::optional<Stop> deliver_one(const outbox::Record& record, Report& report,
-                                    const std::atomic<bool>* stop_flag);
-    // Record a failure worth retrying: schedule the next try, or park the
-    // event when the API has answered it with failures for retry.max_age.
-    std::optional<Stop> retry_or_park(const outbox::Record& record,
-                                      const sender::HttpResponse& response,
-                                      const std::string& problem, Report& report);
-    // Keep the round's last problem ("" after a success) in the report and the
-    // outbox's note; an empty note is not written again, as each write syncs.
-    void note_problem(Report& report, std::string problem);
+    class Round;
+    friend class Round;
 
     outbox::Outbox& m_outbox;
     CourierOptions m_options;
     std::unique_ptr<sender::Transport> m_transport;
+    sender::ConcurrencyLimit m_limit;
+    // Until when the server asked every request to wait (Retry-After), or
+    // an outage's backoff runs; kept from one round to the next.
+    std::chrono::steady_clock::time_point m_paused_until{};
+    // Rounds in a row that ended on failures; spaces out the next.
+    std::int64_t m_outages = 0;
     bool m_problem_noted;
 };
 

@@ -25,6 +25,7 @@ CourierOptions courier_options(const config::Settings& settings) {
     options.api_key = settings.api_key.value_or("");
     options.limits = settings.file.timeouts;
     options.retry = settings.file.retry;
+    options.delivery = settings.file.delivery;
     options.retention_days = settings.file.retention.delivered_days;
     return options;
 }

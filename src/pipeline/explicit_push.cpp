@@ -95,7 +95,10 @@ std::string deliver_keys(const config::Settings& settings, outbox::Outbox& box,
                                  : lock.error().message;
     }
     const auto records = records_to_send(box, groups);
-    Courier courier(box, courier_options(settings));
+    auto options = courier_options(settings);
+    // A push says at once what became of its events: it ends at the first failure.
+    options.keep_going = false;
+    Courier courier(box, options);
     handover.round = courier.deliver_records(records);
     return "";
 }
@@ -135,7 +138,7 @@ Handover push_and_deliver(const config::Settings& settings, outbox::Outbox& box,
 std::vector<std::optional<Attempt>> send_directly(const config::Settings& settings,
                                                   std::span<const model::Envelope> events) {
     const auto options = courier_options(settings);
-    sender::HttpClient client(options.limits);
+    sender::HttpClient client(options.limits, 1);
     std::vector<std::optional<Attempt>> attempts(events.size());
     for (std::size_t i = 0; i < events.size(); ++i) {
         attempts[i] = send_once(client, options, events[i].system, events[i].environment,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 namespace sender {
 
@@ -38,11 +39,6 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
     return size * count;
 }
 
-int check_stop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    const auto* stop = static_cast<const std::atomic<bool>*>(user);
-    return stop != nullptr && stop->load() ? 1 : 0;
-}
-
 struct SlistFree {
     void operator()(curl_slist* list) const { libcurl().slist_free_all(list); }
 };
@@ -55,42 +51,85 @@ struct CurlFree {
     void operator()(char* text) const { libcurl().free(text); }
 };
 
-} // namespace
-
-void HttpClient::Cleanup::operator()(CURL* handle) const {
-    libcurl().easy_cleanup(handle);
-}
-
-HttpClient::HttpClient(model::NetworkLimits limits) : m_limits(limits) {
-    m_curl.reset(libcurl().easy_init());
-    if (!m_curl) {
-        throw model::Failure("initialising libcurl failed");
-    }
-}
-
-HttpResponse HttpClient::post(const std::string& url, const std::string& body,
-                              const std::vector<std::string>& headers, const std::string& secret,
-                              const std::atomic<bool>* stop) {
-    const Libcurl& lib = libcurl();
-    CURL* curl = m_curl.get();
-    lib.easy_reset(curl);
-    HttpResponse response;
+// Return the headers as a libcurl list; null when out of memory.
+std::unique_ptr<curl_slist, SlistFree> header_list(const std::vector<std::string>& headers) {
     std::unique_ptr<curl_slist, SlistFree> list;
     for (const auto& header : headers) {
-        curl_slist* appended = lib.slist_append(list.get(), header.c_str());
+        curl_slist* appended = libcurl().slist_append(list.get(), header.c_str());
         if (appended == nullptr) {
-            response.error = "out of memory building headers";
-            return response;
+            return nullptr;
         }
         list.release();
         list.reset(appended);
     }
+    return list;
+}
+
+} // namespace
+
+// One request in flight: what libcurl reads from and writes to until it ends.
+struct HttpClient::Transfer {
+    CURL* easy = nullptr;
+    Request request;
+    std::unique_ptr<curl_slist, SlistFree> headers;
+    HttpResponse response;
     char error_buffer[CURL_ERROR_SIZE] = {};
+    std::chrono::steady_clock::time_point started;
+};
+
+HttpClient::HttpClient(model::NetworkLimits limits, std::size_t max_connections)
+    : m_limits(limits) {
+    const Libcurl& lib = libcurl();
+    m_multi = lib.multi_init();
+    if (m_multi == nullptr) {
+        throw model::Failure("initialising libcurl failed");
+    }
+    // HTTP/2 streams share a connection when the server offers it; HTTP/1.1
+    // requests get a connection each, up to the courier's maximum.
+    lib.multi_setopt(m_multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    lib.multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                     static_cast<long>(std::max<std::size_t>(1, max_connections)));
+    lib.multi_setopt(m_multi, CURLMOPT_MAXCONNECTS,
+                     static_cast<long>(std::max<std::size_t>(4, max_connections)));
+}
+
+HttpClient::~HttpClient() {
+    const Libcurl& lib = libcurl();
+    abandon();
+    for (void* easy : m_idle_handles) {
+        lib.easy_cleanup(easy);
+    }
+    lib.multi_cleanup(m_multi);
+}
+
+void HttpClient::start(Request request) {
+    const Libcurl& lib = libcurl();
+    auto transfer = std::make_unique<Transfer>();
+    transfer->request = std::move(request);
+    transfer->started = std::chrono::steady_clock::now();
+    if (!m_idle_handles.empty()) {
+        transfer->easy = m_idle_handles.back();
+        m_idle_handles.pop_back();
+        lib.easy_reset(transfer->easy);
+    } else {
+        transfer->easy = lib.easy_init();
+        if (transfer->easy == nullptr) {
+            throw model::Failure("initialising libcurl failed");
+        }
+    }
+    CURL* curl = transfer->easy;
+    transfer->headers = header_list(transfer->request.headers);
+    if (transfer->headers == nullptr && !transfer->request.headers.empty()) {
+        m_idle_handles.push_back(curl);
+        throw model::Failure("out of memory building headers");
+    }
+    const auto& url = transfer->request.url;
+    const auto& body = transfer->request.body;
     lib.easy_setopt(curl, CURLOPT_URL, url.c_str());
     lib.easy_setopt(curl, CURLOPT_POST, 1L);
     lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, transfer->headers.get());
     lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     // Go's rules, not libcurl's (which ignores HTTP_PROXY in upper case).
@@ -105,24 +144,82 @@ HttpResponse HttpClient::post(const std::string& url, const std::string& body,
     lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_limits.low_speed);
     lib.easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    // Wait for a connection that may carry this request as one more HTTP/2
+    // stream rather than open another at once.
+    lib.easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+    lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, transfer->error_buffer);
     lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-    lib.easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    lib.easy_setopt(curl, CURLOPT_WRITEDATA, &transfer->response.body);
     lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-    lib.easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-    lib.easy_setopt(curl, CURLOPT_NOPROGRESS, stop ? 0L : 1L);
-    lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_stop);
-    lib.easy_setopt(curl, CURLOPT_XFERINFODATA, stop);
-    const CURLcode rc = lib.easy_perform(curl);
-    response.interrupted = rc == CURLE_ABORTED_BY_CALLBACK;
-    if (rc != CURLE_OK) {
-        response.status = 0;
-        response.error = redact(error_buffer[0] ? error_buffer : lib.easy_strerror(rc), secret);
-        return response;
+    lib.easy_setopt(curl, CURLOPT_HEADERDATA, &transfer->response);
+    lib.easy_setopt(curl, CURLOPT_PRIVATE, transfer.get());
+    if (lib.multi_add_handle(m_multi, curl) != CURLM_OK) {
+        m_idle_handles.push_back(curl);
+        throw model::Failure("libcurl refused a request");
     }
-    lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-    response.body = redact(std::move(response.body), secret);
-    return response;
+    m_transfers.push_back(std::move(transfer));
+}
+
+std::vector<Answer> HttpClient::wait(std::chrono::milliseconds timeout) {
+    const Libcurl& lib = libcurl();
+    int running = 0;
+    lib.multi_perform(m_multi, &running);
+    auto answers = collect();
+    if (!answers.empty() || m_transfers.empty()) {
+        return answers;
+    }
+    lib.multi_poll(m_multi, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
+    lib.multi_perform(m_multi, &running);
+    return collect();
+}
+
+std::vector<Answer> HttpClient::collect() {
+    const Libcurl& lib = libcurl();
+    std::vector<Answer> answers;
+    int left = 0;
+    while (CURLMsg* message = lib.multi_info_read(m_multi, &left)) {
+        if (message->msg != CURLMSG_DONE) {
+            continue;
+        }
+        Transfer* transfer = nullptr;
+        lib.easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+        const CURLcode rc = message->data.result;
+        auto& response = transfer->response;
+        const auto& secret = transfer->request.secret;
+        if (rc != CURLE_OK) {
+            response.status = 0;
+            response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+            response.error = redact(
+                transfer->error_buffer[0] ? transfer->error_buffer : lib.easy_strerror(rc), secret);
+            response.body.clear();
+        } else {
+            lib.easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &response.status);
+            response.body = redact(std::move(response.body), secret);
+        }
+        answers.push_back({transfer->request.tag, std::move(response),
+                           std::chrono::steady_clock::now() - transfer->started});
+        finish(transfer);
+    }
+    return answers;
+}
+
+std::vector<std::uint64_t> HttpClient::abandon() {
+    std::vector<std::uint64_t> tags;
+    while (!m_transfers.empty()) {
+        tags.push_back(m_transfers.back()->request.tag);
+        finish(m_transfers.back().get());
+    }
+    return tags;
+}
+
+void HttpClient::finish(Transfer* transfer) {
+    libcurl().multi_remove_handle(m_multi, transfer->easy);
+    m_idle_handles.push_back(transfer->easy);
+    const auto found = std::find_if(m_transfers.begin(), m_transfers.end(),
+                                    [transfer](const auto& held) { return held.get() == transfer; });
+    if (found != m_transfers.end()) {
+        m_transfers.erase(found);
+    }
 }
 
 model::Expected<std::string> ingestion_url(const std::string& base_url, const std::string& api_key,

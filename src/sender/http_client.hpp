@@ -4,34 +4,47 @@
 #include "model/error.hpp"
 #include "sender/transport.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-typedef void CURL;
-struct curl_slist;
+typedef void CURLM;
 
 namespace sender {
 
-// A libcurl handle kept across requests so the connection is reused; TLS is
-// verified and redirects are never followed.
+// Requests over libcurl's multi interface: many in flight at once, on
+// connections kept across requests (HTTP/2 streams on one connection when the
+// server offers it over TLS, a pool of HTTP/1.1 keep-alive connections
+// otherwise); TLS is verified and redirects are never followed.
 class HttpClient : public Transport {
 public:
-    // Open a handle that keeps every request within `limits`.
-    explicit HttpClient(model::NetworkLimits limits);
+    // Prepare to send within `limits`, at most `max_connections` connections
+    // at a time.
+    HttpClient(model::NetworkLimits limits, std::size_t max_connections);
+    ~HttpClient() override;
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
 
-    // POST a body as Transport::post says; `stop` is checked about once a second.
-    HttpResponse post(const std::string& url, const std::string& body,
-                      const std::vector<std::string>& headers, const std::string& secret,
-                      const std::atomic<bool>* stop) override;
+    // Start a request as Transport::start says.
+    void start(Request request) override;
+    // Wait for answers as Transport::wait says.
+    std::vector<Answer> wait(std::chrono::milliseconds timeout) override;
+    // Abandon what is in flight as Transport::abandon says.
+    std::vector<std::uint64_t> abandon() override;
 
 private:
-    struct Cleanup {
-        void operator()(CURL* handle) const;
-    };
-    std::unique_ptr<CURL, Cleanup> m_curl;
+    struct Transfer;
+    // Collect the answers of the transfers libcurl says are done.
+    std::vector<Answer> collect();
+    // Detach a transfer from the multi handle and keep its easy handle for reuse.
+    void finish(Transfer* transfer);
+
     model::NetworkLimits m_limits;
+    CURLM* m_multi = nullptr;
+    std::vector<std::unique_ptr<Transfer>> m_transfers;
+    std::vector<void*> m_idle_handles;
 };
 
 // Return the ingestion URL for a base URL, key and system: the base keeps its

@@ -32,6 +32,14 @@ Libcurl load() {
     library.resolve("curl_url_get", curl.url_get);
     library.resolve("curl_free", curl.free);
     library.resolve("curl_getdate", curl.getdate);
+    library.resolve("curl_multi_init", curl.multi_init);
+    library.resolve("curl_multi_cleanup", curl.multi_cleanup);
+    library.resolve("curl_multi_setopt", curl.multi_setopt);
+    library.resolve("curl_multi_add_handle", curl.multi_add_handle);
+    library.resolve("curl_multi_remove_handle", curl.multi_remove_handle);
+    library.resolve("curl_multi_perform", curl.multi_perform);
+    library.resolve("curl_multi_poll", curl.multi_poll);
+    library.resolve("curl_multi_info_read", curl.multi_info_read);
     if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         throw model::Failure(std::string("initialising ") + k_soname + " failed");
     }

@@ -10,10 +10,16 @@ from a script of behaviours, then with its default (200). Behaviours:
   {"action": "close"}                     read the request, close without answering
   {"action": "hang", "seconds": 30}       read the request, answer nothing for N s
 
+Two switches make it behave like a real API across a network:
+`delay_ms` holds each answer that long (a round trip), and `max_concurrent`
+answers 429 with `Retry-After: 1` to a request that arrives while that many
+others are being served (a rate limit).
+
 In a test: `server = PulseServer(); server.start(); server.script([...])`.
-From a shell: `pulse_server.py [--port N] [--quiet]` prints "port N" and serves
-until killed; POST /_control/script with a JSON list sets the script, GET
-/_control/requests returns what was recorded, GET /_control/count the count.
+From a shell: `pulse_server.py [--port N] [--delay-ms N] [--max-concurrent K]`
+prints "port N" and serves until killed; POST /_control/script with a JSON
+list sets the script, GET /_control/requests returns what was recorded, GET
+/_control/count the count, GET /_control/stats the answers by status.
 """
 
 import argparse
@@ -43,11 +49,14 @@ class Recorded:
         except ValueError:
             self.json = None
         self.time = time.time()
+        self.status = None          # the answer's status, once given
+        self.answered = None        # when the answer was sent
 
     def as_dict(self):
         return {"method": self.method, "path": self.path, "query": self.query,
                 "raw_query": self.raw_query, "headers": self.headers,
-                "body": self.body_text, "time": self.time}
+                "body": self.body_text, "time": self.time, "status": self.status,
+                "answered": self.answered}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,6 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(200, body)
         if self.path == "/_control/count":
             return self._answer(200, str(len(server.requests)).encode())
+        if self.path == "/_control/stats":
+            return self._answer(200, json.dumps(server.stats()).encode())
         return self._answer(404, b'{"error":"not found"}')
 
     def do_POST(self):
@@ -90,21 +101,36 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/_control/reset":
             server.reset()
             return self._answer(200, b"{}")
+        if not server.enter():
+            # More requests in service than the server takes: a rate limit.
+            request = Recorded("POST", self.path, self.headers, body)
+            server.record(request, delivered=False)
+            self._answer(429, b'{"error":"too many requests"}', {"Retry-After": "1"})
+            server.answered(request, 429)
+            return
+        try:
+            self._serve(server, body)
+        finally:
+            server.leave()
+
+    def _serve(self, server, body):
         behaviour = server.next_behaviour()
         action = behaviour.get("action")
+        request = Recorded("POST", self.path, self.headers, body)
         if action == "close":
-            server.record(Recorded("POST", self.path, self.headers, body), delivered=False)
+            server.record(request, delivered=False)
             self.close_connection = True
             self.connection.shutdown(2)
             return
         if action == "hang":
-            server.record(Recorded("POST", self.path, self.headers, body), delivered=False)
+            server.record(request, delivered=False)
             server.stopping.wait(behaviour.get("seconds", 3600))
             self.close_connection = True
             return
         status = int(behaviour.get("status", server.default_status))
-        server.record(Recorded("POST", self.path, self.headers, body),
-                      delivered=200 <= status < 300)
+        server.record(request, delivered=200 <= status < 300)
+        if server.delay_ms:
+            time.sleep(server.delay_ms / 1000.0)
         headers = {}
         if "retry_after" in behaviour:
             headers["Retry-After"] = str(behaviour["retry_after"])
@@ -112,6 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Location"] = behaviour["location"]
         answer = behaviour.get("body", '{"ok":true}' if status < 300 else '{"error":"test"}')
         self._answer(status, answer if isinstance(answer, bytes) else answer.encode(), headers)
+        server.answered(request, status)
 
 
 class _Server(ThreadingHTTPServer):
@@ -123,9 +150,13 @@ class _Server(ThreadingHTTPServer):
 class PulseServer:
     """The recording server; start() binds 127.0.0.1 on a free port."""
 
-    def __init__(self, port=0, default_status=200):
+    def __init__(self, port=0, default_status=200, delay_ms=0, max_concurrent=0):
         self.port = port
         self.default_status = default_status
+        self.delay_ms = delay_ms              # hold each answer this long
+        self.max_concurrent = max_concurrent  # 429 beyond this many in service (0: no cap)
+        self.in_service = 0
+        self.most_in_service = 0
         self.requests = []          # every POST to the API, in arrival order
         self.delivered = []         # those answered with 2xx
         self._script = []
@@ -164,10 +195,37 @@ class PulseServer:
             self._script = []
             self.requests.clear()
             self.delivered.clear()
+            self.most_in_service = 0
 
     def next_behaviour(self):
         with self._lock:
             return self._script.pop(0) if self._script else {}
+
+    def enter(self):
+        """Count a request in service; False when the cap says 429."""
+        with self._lock:
+            if self.max_concurrent and self.in_service >= self.max_concurrent:
+                return False
+            self.in_service += 1
+            self.most_in_service = max(self.most_in_service, self.in_service)
+            return True
+
+    def leave(self):
+        with self._lock:
+            self.in_service -= 1
+
+    def answered(self, request, status):
+        with self._lock:
+            request.status = status
+            request.answered = time.time()
+
+    def stats(self):
+        with self._lock:
+            by_status = {}
+            for r in self.requests:
+                by_status[str(r.status)] = by_status.get(str(r.status), 0) + 1
+            return {"requests": len(self.requests), "by_status": by_status,
+                    "most_in_service": self.most_in_service}
 
     def record(self, request, delivered):
         with self._lock:
@@ -194,8 +252,11 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--status", type=int, default=200, help="default answer")
+    parser.add_argument("--delay-ms", type=int, default=0, help="hold each answer this long")
+    parser.add_argument("--max-concurrent", type=int, default=0,
+                        help="answer 429 (Retry-After: 1) beyond this many in service")
     args = parser.parse_args()
-    server = PulseServer(args.port, args.status).start()
+    server = PulseServer(args.port, args.status, args.delay_ms, args.max_concurrent).start()
     print("port %d" % server.port, flush=True)
     try:
         while True:

@@ -2,6 +2,7 @@
 #include "outbox/database.hpp"
 #include "temp_dir.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <doctest/doctest.h>
 #include <thread>
@@ -16,13 +17,19 @@ TEST_SUITE("outbox::Database") {
         waiter.wait_busy_briefly(std::chrono::milliseconds(2000));
 
         SUBCASE("a lock released soon is waited for, not long after") {
-            const auto start = std::chrono::steady_clock::now();
-            std::thread writer([&path] {
+            // The writer takes the lock before the waiter tries, however busy the machine.
+            std::atomic<bool> locked{false};
+            std::chrono::steady_clock::time_point start;
+            std::thread writer([&path, &locked, &start] {
                 outbox::Database db(path);
                 outbox::Transaction tx(db);
+                start = std::chrono::steady_clock::now();
+                locked = true;
                 std::this_thread::sleep_for(std::chrono::milliseconds(30));
             });
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            while (!locked) {
+                std::this_thread::yield();
+            }
             waiter.exec("INSERT INTO t VALUES (1)");
             writer.join();
             const auto waited = std::chrono::steady_clock::now() - start;

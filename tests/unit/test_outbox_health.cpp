@@ -40,8 +40,8 @@ TEST_SUITE("outbox::health") {
         const auto path = dir.path() / "outbox.db";
         { outbox::Outbox::open(path).value(); }
         SUBCASE("index") {
-            outbox::Database(path).exec("DROP INDEX events_queued");
-            CHECK(mentions(outbox::check(path), "missing table or index 'events_queued'"));
+            outbox::Database(path).exec("DROP INDEX events_due");
+            CHECK(mentions(outbox::check(path), "missing table or index 'events_due'"));
         }
         SUBCASE("column") {
             outbox::Database(path).exec("ALTER TABLE notes DROP COLUMN value");

@@ -134,7 +134,7 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(record->state == outbox::State::queued);
     }
 
-    TEST_CASE("due keeps order within a system and skips a system that waits") {
+    TEST_CASE("due returns windows in queue order, passing over events that wait") {
         test_support::TempDir s;
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> events = {change("a", "a1"), change("b", "b1"),
@@ -146,19 +146,43 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(due[0].id == "a1");
         CHECK(due[1].id == "b1");
         CHECK(due[2].id == "a2");
-        // a1 must be retried later: a2 waits behind it, system b goes on.
+        // a1 must be retried later: the rest of its system is due all the same.
         box.mark_retry(due[0].seq, 503, "HTTP 503", now + 60);
         due = box.due(now, 10);
-        REQUIRE(due.size() == 2);
+        REQUIRE(due.size() == 3);
         CHECK(due[0].id == "b1");
-        CHECK(due[1].id == "b2");
+        CHECK(due[1].id == "a2");
         CHECK(box.counts(now).waiting == 1);
+        // A window starts after the last event of the one before.
+        const auto second = box.due(now, 2, due[0].seq);
+        REQUIRE(second.size() == 2);
+        CHECK(second[0].id == "a2");
+        CHECK(second[1].id == "b2");
+        CHECK(box.due(now, 2, second[1].seq).empty());
         // Once due again, a1 comes first, with its attempt counted.
         due = box.due(now + 61, 10);
         REQUIRE(due.size() == 4);
         CHECK(due[0].id == "a1");
         CHECK(due[0].attempts == 1);
         CHECK(due[0].last_error == "HTTP 503");
+    }
+
+    TEST_CASE("queued_changes_of names the listed changes still queued in the system") {
+        test_support::TempDir s;
+        auto box = outbox::Outbox::open(s.path() / "o.db").value();
+        const std::vector<model::Envelope> events = {
+            change("a", "c1"), change("a", "c2"), change("a", "c3"), change("b", "c4"),
+            {"a", "test", model::Deployment{"v1", 1602848432, {"c1", "c2", "c3", "c4", "c9"}, {}}},
+            {"a", "test", model::Deployment{"v0", 1602848432, {}, {}}}};
+        box.enqueue(events);
+        const auto queued = box.due(model::now(), 10);
+        box.mark_delivered(queued[0].seq, 200, model::now());
+        box.mark_parked(queued[2].seq, 422, "bad", "");
+        const auto deployment = box.find("a", "deployment", "v1").value();
+        // c1 delivered, c3 parked, c4 another system's, c9 never queued.
+        CHECK(box.queued_changes_of(deployment.seq) == std::vector<std::string>{"c2"});
+        CHECK(box.queued_changes_of(box.find("a", "deployment", "v0")->seq).empty());
+        CHECK(box.queued_changes_of(queued[1].seq).empty());
     }
 
     TEST_CASE("a parked event keeps its answer and no longer blocks its system") {
@@ -243,7 +267,7 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(records.back().id == "c4999");
         CHECK(records.back().body == model::to_json(events.back().event));
         CHECK(index_names(box) ==
-              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
+              std::vector<std::string>{"events_due", "events_key", "events_unpruned"});
         // Loaded again, in bulk or not, nothing is new.
         CHECK(load(box, events).first.duplicates == 5000);
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "c7")}).duplicates == 1);
@@ -290,7 +314,7 @@ TEST_SUITE("outbox::Outbox") {
         REQUIRE(records.size() == 5050);
         CHECK(records[100].id == "c0");
         CHECK(index_names(box) ==
-              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
+              std::vector<std::string>{"events_due", "events_key", "events_unpruned"});
     }
 
     TEST_CASE("a bulk load repeating a key, or into a fuller outbox, inserts one by one") {
@@ -317,7 +341,8 @@ TEST_SUITE("outbox::Outbox") {
         const auto path = s.path() / "o.db";
         make_constrained_outbox(path);
         auto box = outbox::Outbox::open(path).value();
-        CHECK(index_names(box) == std::vector<std::string>{"events_queued", "events_unpruned",
+        // The old per-system index gave way to events_due.
+        CHECK(index_names(box) == std::vector<std::string>{"events_due", "events_unpruned",
                                                            "sqlite_autoindex_events_1"});
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "old1")}).duplicates == 1);
         CHECK(box.enqueue(std::vector<model::Envelope>{change("a", "new")}).queued == 1);
@@ -327,7 +352,7 @@ TEST_SUITE("outbox::Outbox") {
         CHECK(result.queued == 5000);
         CHECK(result.duplicates == 1);
         CHECK(index_names(box) ==
-              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
+              std::vector<std::string>{"events_due", "events_key", "events_unpruned"});
         const auto records = box.list();
         REQUIRE(records.size() == 5003);
         CHECK(records[0].id == "old1");
@@ -340,7 +365,7 @@ TEST_SUITE("outbox::Outbox") {
         // Reopened, it stays as it is now.
         auto again = outbox::Outbox::open(path).value();
         CHECK(index_names(again) ==
-              std::vector<std::string>{"events_key", "events_queued", "events_unpruned"});
+              std::vector<std::string>{"events_due", "events_key", "events_unpruned"});
     }
 
     TEST_CASE("change_time reads back a queued change's time, and only a change's") {
@@ -358,12 +383,12 @@ TEST_SUITE("outbox::Outbox") {
         test_support::TempDir s;
         const auto path = s.path() / "o.db";
         outbox::Outbox::open(path).value();
-        outbox::Database(path).exec("DROP INDEX events_queued");
+        outbox::Database(path).exec("DROP INDEX events_due");
         // Reopening puts the index back.
         auto box = outbox::Outbox::open(path).value();
         outbox::Database db(path);
         auto index = db.prepare(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_queued'");
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_due'");
         CHECK(index.step());
         // Another process writing right now does not hold up an open (a hook's).
         std::atomic<bool> opened{false};

@@ -1,8 +1,10 @@
 #include "outbox/database.hpp"
 #include "pipeline/courier.hpp"
+#include "scripted_transport.hpp"
 #include "temp_dir.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <doctest/doctest.h>
 #include <functional>
@@ -15,32 +17,23 @@ namespace {
 const std::string k_key = "s3cret/key";
 const std::string k_key_in_url = "s3cret%2fkey";
 
-// One request as the courier made it.
-struct Request {
-    std::string url;
-    std::string body;
-    std::vector<std::string> headers;
-    std::string secret;
-    const std::atomic<bool>* stop = nullptr;
-};
-
-// The far end of the fake transport: the answers still to give, the requests
-// seen so far, and something to do while a request is "in flight".
+// The far end of the fake transport: the answers still to give (nullopt:
+// never answer), the requests seen so far, and something to do while a
+// request is "in flight".
 struct Wire {
-    std::deque<sender::HttpResponse> answers;
-    std::vector<Request> requests;
+    std::deque<std::optional<sender::HttpResponse>> answers;
+    std::vector<sender::Request> requests;
     std::function<void()> during_request;
 };
 
 // A transport that answers from a script and records what it was asked.
-class ScriptedTransport : public sender::Transport {
+class ScriptedTransport : public test_support::ScriptedTransportBase {
 public:
     explicit ScriptedTransport(Wire& wire) : m_wire(wire) {}
 
-    sender::HttpResponse post(const std::string& url, const std::string& body,
-                              const std::vector<std::string>& headers, const std::string& secret,
-                              const std::atomic<bool>* stop) override {
-        m_wire.requests.push_back({url, body, headers, secret, stop});
+private:
+    std::optional<sender::HttpResponse> respond(const sender::Request& request) override {
+        m_wire.requests.push_back(request);
         if (m_wire.during_request) {
             m_wire.during_request();
         }
@@ -52,7 +45,6 @@ public:
         return answer;
     }
 
-private:
     Wire& m_wire;
 };
 
@@ -71,6 +63,11 @@ sender::HttpResponse network_error(std::string error) {
 
 model::Envelope change(const std::string& system, const std::string& id) {
     return {system, "test", model::Change{id, 1602848432}};
+}
+
+model::Envelope deployment(const std::string& system, const std::string& id,
+                           std::vector<std::string> changes) {
+    return {system, "test", model::Deployment{id, 1602848432, std::move(changes), {}}};
 }
 
 // Options with short retries: backoff 10 s doubling up to 40 s, Retry-After capped at 100 s.
@@ -98,8 +95,9 @@ struct Fixture {
         return courier.deliver(stop);
     }
 
-    outbox::Record record(const std::string& system, const std::string& id) {
-        return box.find(system, "change", id).value();
+    outbox::Record record(const std::string& system, const std::string& id,
+                          const std::string& type = "change") {
+        return box.find(system, type, id).value();
     }
 
     // Let time pass: every waiting event is due again.
@@ -118,6 +116,11 @@ struct Fixture {
     std::vector<std::string> requested_ids() const {
         std::vector<std::string> ids;
         for (const auto& request : wire.requests) {
+            if (request.body.find("\"deploy_id\":\"") != std::string::npos) {
+                const auto start = request.body.find("\"deploy_id\":\"") + 13;
+                ids.push_back(request.body.substr(start, request.body.find('"', start) - start));
+                continue;
+            }
             const auto start = request.body.find("\"change_id\":\"") + 13;
             ids.push_back(request.body.substr(start, request.body.find('"', start) - start));
         }
@@ -165,16 +168,18 @@ TEST_SUITE("pipeline::Courier") {
         CHECK(f.box.counts(model::now()).queued == 0);
     }
 
-    TEST_CASE("408, 429, 5xx and network errors are retried later") {
+    TEST_CASE("408, 429, 5xx and network errors are retried later, and the rest go on") {
         for (const long status : {0L, 408L, 429L, 500L, 502L, 503L}) {
             CAPTURE(status);
             Fixture f;
             f.queue({change("shop", "c1"), change("shop", "c2")});
-            f.wire.answers = {status ? answer(status) : network_error("connection refused")};
+            f.wire.answers = {status ? answer(status) : network_error("connection refused"),
+                              answer(200)};
             const auto report = f.deliver();
             CHECK(report.retried == 1);
+            CHECK(report.delivered == 1);
             CHECK(report.stop == pipeline::Stop::retry_later);
-            CHECK(f.wire.requests.size() == 1);
+            CHECK(f.requested_ids() == std::vector<std::string>{"c1", "c2"});
             const auto record = f.record("shop", "c1");
             CHECK(record.state == outbox::State::queued);
             CHECK(record.attempts == 1);
@@ -188,8 +193,29 @@ TEST_SUITE("pipeline::Courier") {
                 CHECK(record.last_error ==
                       "POST http://127.0.0.1:9/v1/ingestion/cli: connection refused");
             }
-            CHECK(f.record("shop", "c2").attempts == 0);
+            CHECK(f.record("shop", "c2").state == outbox::State::delivered);
         }
+    }
+
+    TEST_CASE("failures in a row end the round: the API is down") {
+        Fixture f;
+        f.queue({change("shop", "c1"), change("shop", "c2"), change("shop", "c3"),
+                 change("shop", "c4")});
+        f.wire.answers = {answer(502), network_error("connection refused"), answer(500)};
+        const auto report = f.deliver();
+        CHECK(report.stop == pipeline::Stop::retry_later);
+        CHECK(report.retried == 3);
+        CHECK(f.record("shop", "c4").attempts == 0);
+    }
+
+    TEST_CASE("an explicit push (keep_going off) ends at its first failure") {
+        Fixture f;
+        f.options.keep_going = false;
+        f.queue({change("shop", "c1"), change("shop", "c2")});
+        f.wire.answers = {answer(500)};
+        CHECK(f.deliver().stop == pipeline::Stop::retry_later);
+        CHECK(f.requested_ids() == std::vector<std::string>{"c1"});
+        CHECK(f.record("shop", "c2").attempts == 0);
     }
 
     TEST_CASE("retries back off, doubling up to the maximum, with jitter") {
@@ -207,12 +233,11 @@ TEST_SUITE("pipeline::Courier") {
         }
     }
 
-    TEST_CASE("Retry-After is honoured and capped") {
+    TEST_CASE("a long Retry-After is the event's next attempt, capped") {
         const std::vector<std::tuple<std::string, long, long>> cases = {
             // value, lowest wait, highest wait (max_retry_after is 100)
             {"42", 42, 42},
             {"100000", 100, 100},
-            {"0", 1, 1},
             {"soon", 5, 10},
         };
         for (const auto& [value, low, high] : cases) {
@@ -220,13 +245,40 @@ TEST_SUITE("pipeline::Courier") {
             Fixture f;
             f.queue({change("shop", "c1")});
             f.wire.answers = {answer(429)};
-            f.wire.answers[0].retry_after = value;
+            f.wire.answers[0]->retry_after = value;
             CHECK(f.waits_between("c1", low, high));
             if (low == high) {
                 const auto note = f.box.note(pipeline::k_problem_note);
                 CHECK(note.ends_with("; retrying in " + std::to_string(low) + "s"));
             }
         }
+    }
+
+    TEST_CASE("a short Retry-After pauses every request, then the event goes again") {
+        Fixture f;
+        f.queue({change("shop", "c1"), change("shop", "c2")});
+        f.wire.answers = {answer(429), answer(200), answer(200)};
+        f.wire.answers[0]->retry_after = "1";
+        const auto start = std::chrono::steady_clock::now();
+        const auto report = f.deliver();
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        CHECK(report.stop == pipeline::Stop::drained);
+        CHECK(report.throttled == 1);
+        CHECK(report.delivered == 2);
+        // Nothing, not even c2, went out before the second was over.
+        CHECK(took.count() >= 0.95);
+        CHECK(f.requested_ids().at(0) == "c1");
+        CHECK(f.record("shop", "c1").attempts == 1);
+        CHECK(f.box.note(pipeline::k_problem_note).empty());
+    }
+
+    TEST_CASE("a short Retry-After ends an explicit push, which does not wait") {
+        Fixture f;
+        f.options.keep_going = false;
+        f.queue({change("shop", "c1")});
+        f.wire.answers = {answer(429)};
+        f.wire.answers[0]->retry_after = "0";
+        CHECK(f.waits_between("c1", 1, 1));
     }
 
     TEST_CASE("another 4xx parks the one event with its answer and goes on") {
@@ -284,22 +336,51 @@ TEST_SUITE("pipeline::Courier") {
         CHECK(f.record("shop", "c1").attempts == 0);
     }
 
-    TEST_CASE("a system waits in order while the others go on") {
+    TEST_CASE("a waiting event holds up nothing else of its system") {
         Fixture f;
-        f.queue({change("a", "a1"), change("a", "a2"), change("b", "b1"), change("a", "a3"),
-                 change("b", "b2")});
-        f.wire.answers = {answer(503)};
+        f.queue({change("a", "a1"), change("a", "a2"), change("b", "b1")});
+        f.wire.answers = {answer(500), answer(200), answer(200)};
         CHECK(f.deliver().stop == pipeline::Stop::retry_later);
-        CHECK(f.requested_ids() == std::vector<std::string>{"a1"});
-        f.wire.answers = {answer(200), answer(200)};
-        CHECK(f.deliver().stop == pipeline::Stop::drained);
-        CHECK(f.requested_ids() == std::vector<std::string>{"a1", "b1", "b2"});
-        CHECK(f.record("a", "a2").attempts == 0);
-        CHECK(f.record("a", "a3").state == outbox::State::queued);
-        f.make_all_due();
-        f.wire.answers = {answer(200), answer(200), answer(200)};
-        CHECK(f.deliver().delivered == 3);
-        CHECK(f.requested_ids() == std::vector<std::string>{"a1", "b1", "b2", "a1", "a2", "a3"});
+        CHECK(f.requested_ids() == std::vector<std::string>{"a1", "a2", "b1"});
+        CHECK(f.record("a", "a2").state == outbox::State::delivered);
+        CHECK(f.record("a", "a1").state == outbox::State::queued);
+        CHECK(f.box.due(model::now(), 10).empty());
+    }
+
+    TEST_CASE("a deployment waits while a change it lists is queued and unanswered") {
+        Fixture f;
+        f.queue({change("shop", "c1"), change("shop", "c2"), change("tools", "c1"),
+                 deployment("shop", "v1", {"c1", "c2", "gone"}), change("shop", "c3")});
+        SUBCASE("a listed change failed: the deployment stays queued for a later round") {
+            f.wire.answers = {answer(200), answer(503), answer(200), answer(200)};
+            const auto report = f.deliver();
+            CHECK(report.held == 1);
+            CHECK(report.stop == pipeline::Stop::retry_later);
+            CHECK(f.requested_ids() == std::vector<std::string>{"c1", "c2", "c1", "c3"});
+            const auto held = f.record("shop", "v1", "deployment");
+            CHECK(held.state == outbox::State::queued);
+            CHECK(held.attempts == 0);
+            // Once the change is answered, the deployment follows it.
+            f.make_all_due();
+            f.wire.answers = {answer(200), answer(200)};
+            CHECK(f.deliver().stop == pipeline::Stop::drained);
+            CHECK(f.requested_ids() ==
+                  std::vector<std::string>{"c1", "c2", "c1", "c3", "c2", "v1"});
+        }
+        SUBCASE("a listed change that was parked does not hold it") {
+            f.wire.answers = {answer(200), answer(422), answer(200), answer(200), answer(200)};
+            const auto report = f.deliver();
+            CHECK(report.stop == pipeline::Stop::drained);
+            CHECK(report.delivered == 4);
+            CHECK(f.record("shop", "v1", "deployment").state == outbox::State::delivered);
+        }
+        SUBCASE("a change queued after the deployment is sent first, then the deployment") {
+            f.wire.answers = {answer(200), answer(200), answer(200), answer(200), answer(200)};
+            outbox::Database(f.box.path())
+                .exec("UPDATE events SET seq = 100 WHERE id = 'c2' AND system = 'shop'");
+            CHECK(f.deliver().stop == pipeline::Stop::drained);
+            CHECK(f.requested_ids() == std::vector<std::string>{"c1", "c1", "c3", "c2", "v1"});
+        }
     }
 
     TEST_CASE("max_events ends the round after that many answers") {
@@ -330,16 +411,17 @@ TEST_SUITE("pipeline::Courier") {
             const auto report = f.deliver(&stop);
             CHECK(report.stop == pipeline::Stop::interrupted);
             CHECK(report.delivered == 1);
+            CHECK(report.abandoned == 0);
             CHECK(f.wire.requests.size() == 1);
-            CHECK(f.wire.requests[0].stop == &stop);
             CHECK(f.record("shop", "c2").state == outbox::State::queued);
         }
-        SUBCASE("a request the transport abandoned counts no attempt") {
-            auto abandoned = network_error("aborted by callback");
-            abandoned.interrupted = true;
-            f.wire.answers = {abandoned};
+        SUBCASE("a request unanswered after the grace time is abandoned, with no attempt") {
+            f.options.delivery.stop_grace = 0;
+            f.wire.during_request = [&stop] { stop = true; };
+            f.wire.answers = {std::nullopt};
             const auto report = f.deliver(&stop);
             CHECK(report.stop == pipeline::Stop::interrupted);
+            CHECK(report.abandoned == 1);
             const auto record = f.record("shop", "c1");
             CHECK(record.attempts == 0);
             CHECK(record.next_attempt == 0);

@@ -1,28 +1,28 @@
 #include "outbox/database.hpp"
 #include "pipeline/courier.hpp"
+#include "scripted_transport.hpp"
 #include "temp_dir.hpp"
 
 #include <deque>
 #include <doctest/doctest.h>
 
 // A poison event (answered with failures for retry.max_age) is parked so it
-// no longer holds its system; one that reaches no API is never parked.
+// no longer holds the deployments that list it; one that reaches no API is
+// never parked.
 namespace {
 
 // A transport that gives the same answer to every request and counts them.
-class SameAnswer : public sender::Transport {
+class SameAnswer : public test_support::ScriptedTransportBase {
 public:
     SameAnswer(sender::HttpResponse answer, int& requests)
         : m_answer(std::move(answer)), m_requests(requests) {}
 
-    sender::HttpResponse post(const std::string&, const std::string&,
-                              const std::vector<std::string>&, const std::string&,
-                              const std::atomic<bool>*) override {
+private:
+    std::optional<sender::HttpResponse> respond(const sender::Request&) override {
         ++m_requests;
         return m_answer;
     }
 
-private:
     sender::HttpResponse m_answer;
     int& m_requests;
 };
@@ -32,10 +32,11 @@ struct Fixture {
     outbox::Outbox box = outbox::Outbox::open(scratch.path() / "outbox.db").value();
     int requests = 0;
 
-    Fixture() {
+    Fixture() { queue("poison"); }
+
+    void queue(const std::string& id) {
         const std::vector<model::Envelope> events = {
-            {"shop", "test", model::Change{"poison", 1602848432}},
-            {"shop", "test", model::Change{"next", 1602848432}}};
+            {"shop", "test", model::Change{id, 1602848432}}};
         box.enqueue(events);
     }
 
@@ -67,7 +68,7 @@ sender::HttpResponse status(long code) {
 } // namespace
 
 TEST_SUITE("pipeline::Courier max_age") {
-    TEST_CASE("an event answered with failures for max_age is parked and its system goes on") {
+    TEST_CASE("an event answered with failures for max_age is parked, a younger one is not") {
         Fixture f;
         const auto first = f.deliver(status(500));
         CHECK(first.stop == pipeline::Stop::retry_later);
@@ -79,13 +80,13 @@ TEST_SUITE("pipeline::Courier max_age") {
         CHECK(f.deliver(status(503)).stop == pipeline::Stop::retry_later);
         CHECK(f.record("poison").state == outbox::State::queued);
         f.failing_for(3600);
+        f.queue("next");
         const auto last = f.deliver(status(500));
         CHECK(last.rejected == 1);
         const auto poison = f.record("poison");
         CHECK(poison.state == outbox::State::parked);
         CHECK(poison.last_error.find("(retry.max_age)") != std::string::npos);
-        // The next event of the system is tried in the same round; its own
-        // failures have only begun.
+        // The next event is tried in the same round; its own failures have only begun.
         CHECK(f.requests == 4);
         CHECK(f.record("next").state == outbox::State::queued);
         CHECK(f.record("next").failing_since);

@@ -1,5 +1,6 @@
 #include "sender/http_client.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <chrono>
 #include <doctest/doctest.h>
@@ -41,9 +42,12 @@ private:
 std::pair<sender::HttpResponse, double> post_to_silence(model::NetworkLimits limits,
                                                         const std::atomic<bool>* stop) {
     SilentServer server;
-    sender::HttpClient client(limits);
+    sender::HttpClient client(limits, 1);
     const auto start = std::chrono::steady_clock::now();
-    auto response = client.post(server.url(), "{}", {}, "", stop);
+    sender::Request request;
+    request.url = server.url();
+    request.body = "{}";
+    auto response = sender::post(client, request, stop);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     return {std::move(response), took.count()};
 }
@@ -109,6 +113,7 @@ TEST_SUITE("sender::HttpClient") {
             CHECK(response.status == 0);
             CHECK_FALSE(response.error.empty());
             CHECK_FALSE(response.interrupted);
+            CHECK(response.timed_out);
             CHECK(took >= 0.9);
             CHECK(took < 4.0);
         }
@@ -116,6 +121,7 @@ TEST_SUITE("sender::HttpClient") {
             const auto [response, took] = post_to_silence({5, 30, 1}, nullptr);
             CHECK(response.status == 0);
             CHECK_FALSE(response.interrupted);
+            CHECK(response.timed_out);
             CHECK(took >= 0.9);
             CHECK(took < 4.0);
         }
@@ -126,5 +132,46 @@ TEST_SUITE("sender::HttpClient") {
             CHECK(response.interrupted);
             CHECK(took < 4.0);
         }
+    }
+
+    TEST_CASE("requests in flight at once run side by side and end each with its own tag") {
+        SilentServer server;
+        sender::HttpClient client({5, 1, 30}, 4);
+        const auto start = std::chrono::steady_clock::now();
+        for (std::uint64_t tag = 1; tag <= 3; ++tag) {
+            sender::Request request;
+            request.tag = tag;
+            request.url = server.url();
+            client.start(request);
+        }
+        std::vector<std::uint64_t> tags;
+        while (tags.size() < 3 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+            for (const auto& answer : client.wait(std::chrono::milliseconds(200))) {
+                CHECK(answer.response.timed_out);
+                CHECK(answer.took >= std::chrono::milliseconds(900));
+                tags.push_back(answer.tag);
+            }
+        }
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        std::sort(tags.begin(), tags.end());
+        CHECK(tags == std::vector<std::uint64_t>{1, 2, 3});
+        // Three 1 s timeouts side by side, not one after another.
+        CHECK(took.count() < 2.5);
+    }
+
+    TEST_CASE("abandon ends every request in flight and names them") {
+        SilentServer server;
+        sender::HttpClient client({5, 30, 30}, 4);
+        for (std::uint64_t tag = 7; tag <= 8; ++tag) {
+            sender::Request request;
+            request.tag = tag;
+            request.url = server.url();
+            client.start(request);
+        }
+        CHECK(client.wait(std::chrono::milliseconds(100)).empty());
+        auto tags = client.abandon();
+        std::sort(tags.begin(), tags.end());
+        CHECK(tags == std::vector<std::uint64_t>{7, 8});
+        CHECK(client.abandon().empty());
     }
 }
