@@ -6,6 +6,7 @@
 #include "outbox/push_queue.hpp"
 #include "pipeline/delivery.hpp"
 #include "pipeline/recorded_pushes.hpp"
+#include "util/stop_signals.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -196,8 +197,12 @@ int run_flush(const std::vector<std::string>& args) {
                              "in the config file");
     }
     // Whoever runs flush wants the queue tried now, not when backoff allows.
-    const auto round =
-        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings), true);
+    // SIGTERM or Ctrl-C let the requests in flight end (delivery.stop_grace)
+    // and record their answers, so that none is sent twice; a second one
+    // stops at once.
+    const util::StopSignals signals;
+    const auto round = pipeline::deliver_due(
+        settings, box, pipeline::delivery_lock_patience(settings), true, &signals.flag());
     if (!round) {
         throw model::Failure("another pulse-agent process kept delivering this outbox; "
                              "try again later");

@@ -3,6 +3,7 @@
 #include "pipeline/delivery.hpp"
 #include "pipeline/recorded_pushes.hpp"
 #include "util/child_process.hpp"
+#include "util/stop_signals.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -52,8 +53,11 @@ bool deliver_in_background(const config::Settings& settings) {
     if (settings.file.hook.deliver != "background" || !settings.api_key) {
         return derivation_ok;
     }
-    const auto round =
-        pipeline::deliver_due(settings, box, pipeline::delivery_lock_patience(settings));
+    // A shutdown (SIGTERM) lets the requests in flight end and records their
+    // answers, so that none is sent twice.
+    const util::StopSignals signals;
+    const auto round = pipeline::deliver_due(
+        settings, box, pipeline::delivery_lock_patience(settings), false, &signals.flag());
     return round && derivation_ok;
 }
 

@@ -1,5 +1,4 @@
 #include "pipeline/courier.hpp"
-
 #include "sender/backoff.hpp"
 
 #include <deque>
@@ -223,7 +222,7 @@ Report Courier::Round::run(bool honour_pause) {
         }
     }
     m_report.stop = m_ending.value_or(m_report.retried > 0 || m_report.held > 0 ? Stop::retry_later
-                                                                                 : Stop::drained);
+                                                                                : Stop::drained);
     m_report.concurrency = m_courier.m_limit.current();
     m_report.round_trip =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_courier.m_limit.round_trip());
@@ -322,8 +321,8 @@ void Courier::Round::take(sender::Answer answer) {
         limit.on_answer(answer.took, now);
     }
     if (m_options.observe) {
-        m_options.observe({response.status, std::chrono::duration<double>(answer.took).count(),
-                           limit.current()});
+        m_options.observe(
+            {response.status, std::chrono::duration<double>(answer.took).count(), limit.current()});
     }
     switch (attempt.outcome) {
     case Outcome::delivered:

@@ -82,7 +82,8 @@ std::chrono::milliseconds delivery_lock_patience(const config::Settings& setting
 }
 
 std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
-                                  std::chrono::milliseconds lock_wait, bool ignore_backoff) {
+                                  std::chrono::milliseconds lock_wait, bool ignore_backoff,
+                                  const std::atomic<bool>* stop) {
     if (!settings.api_key) {
         return std::nullopt;
     }
@@ -94,7 +95,7 @@ std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outb
     auto options = courier_options(settings);
     options.ignore_backoff = ignore_backoff;
     Courier courier(box, options);
-    return courier.deliver();
+    return courier.deliver(stop);
 }
 
 } // namespace pipeline

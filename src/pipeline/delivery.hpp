@@ -41,9 +41,11 @@ model::Expected<void> prune_now_and_then(outbox::Outbox& box, long delivered_day
 std::chrono::milliseconds delivery_lock_patience(const config::Settings& settings);
 
 // Deliver what is due (everything queued, backoff or not, when
-// `ignore_backoff`) under the delivery lock; nullopt when there is no API key
-// or another process kept the lock for longer than `lock_wait`.
+// `ignore_backoff`) under the delivery lock, until `stop` (when not null)
+// turns true; nullopt when there is no API key or another process kept the
+// lock for longer than `lock_wait`.
 std::optional<Report> deliver_due(const config::Settings& settings, outbox::Outbox& box,
-                                  std::chrono::milliseconds lock_wait, bool ignore_backoff = false);
+                                  std::chrono::milliseconds lock_wait, bool ignore_backoff = false,
+                                  const std::atomic<bool>* stop = nullptr);
 
 } // namespace pipeline

@@ -215,8 +215,9 @@ std::vector<std::uint64_t> HttpClient::abandon() {
 void HttpClient::finish(Transfer* transfer) {
     libcurl().multi_remove_handle(m_multi, transfer->easy);
     m_idle_handles.push_back(transfer->easy);
-    const auto found = std::find_if(m_transfers.begin(), m_transfers.end(),
-                                    [transfer](const auto& held) { return held.get() == transfer; });
+    const auto found =
+        std::find_if(m_transfers.begin(), m_transfers.end(),
+                     [transfer](const auto& held) { return held.get() == transfer; });
     if (found != m_transfers.end()) {
         m_transfers.erase(found);
     }

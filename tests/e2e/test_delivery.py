@@ -1,7 +1,7 @@
 """What each answer of the API does to queued events: 2xx delivers, 5xx, 429,
 a closed connection or a silent server retries later (honouring
 Retry-After), 401/403/404/3xx stop and keep everything, other 4xx park one
-event; and events of one system keep their order."""
+event; and a retry holds up only the deployments that list it."""
 
 import email.utils
 import time
@@ -158,17 +158,24 @@ def test_a_silent_server_cannot_hang_push(agent, env, workdir, server):
     assert delivered_ids(server) == ["c1"]
 
 
-def test_order_within_a_system_survives_a_retry(agent, env, workdir, server):
+def test_a_retry_holds_up_only_the_deployment_listing_it(agent, env, workdir, server):
     # A backoff of 2 s at least, so that the second flush surely finds a2 waiting.
     aimed = aimed_env(env, workdir, server.url, initial_backoff=4, max_backoff=4)
     queue_offline(agent, aimed, ["a1", "a2", "a3"], system="alpha")
-    queue_offline(agent, aimed, ["b1", "b2"], system="beta")
+    offline = dict(aimed)
+    offline.pop("PULSE_API_KEY", None)
+    assert run([agent, "push", "deployment", "--system", "alpha", "--identifier", "v1",
+                "--timestamp", "1602848500", "a1", "a2"], offline).returncode == 3
+    queue_offline(agent, aimed, ["b1"], system="beta")
     server.script([{}, {"status": 500}])
     assert run([agent, "flush"], aimed).returncode == 3
-    assert delivered_ids(server) == ["a1"]
-    # flush ignores a2's backoff, and alpha still goes in order before beta.
+    # a3 and b1 went on; v1 waits for a2.
+    assert delivered_ids(server) == ["a1", "a3", "b1"]
+    # flush ignores a2's backoff; v1 follows a2's answer.
     assert run([agent, "flush"], aimed).returncode == 0
-    assert delivered_ids(server) == ["a1", "a2", "a3", "b1", "b2"]
+    assert delivered_ids(server) == ["a1", "a3", "b1", "a2", "v1"]
+    a2, v1 = server.delivered[3], server.delivered[4]
+    assert v1.time >= a2.answered
 
 
 def test_server_down_then_up_loses_nothing(agent, env, workdir):

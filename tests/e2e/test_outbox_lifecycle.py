@@ -245,21 +245,27 @@ def test_mistakes_in_outbox_subcommands_are_usage_errors(agent, offline):
 
 # --- E: a poison event is parked after retry.max_age -----------------------
 
-def test_an_event_failing_for_max_age_is_parked_and_frees_its_system(agent, env, workdir, server):
+def test_an_event_failing_for_max_age_is_parked_and_frees_its_deployment(
+        agent, env, workdir, server):
     aimed = aimed_env(env, workdir, server.url, extra="  max_age: 1\n")
     offline = dict(aimed)
     del offline["PULSE_API_KEY"]
     queue(agent, offline, "poison", "next")
+    assert run([agent, "push", "deployment", "--identifier", "v1", "--timestamp", "1602848500",
+                "poison", "next"], offline).returncode == 3
     server.script([{"status": 500}])
+    # The deployment waits for its failing change; the other change goes on.
     assert run([agent, "flush"], aimed).returncode == 3
-    assert [r["state"] for r in outbox_rows(agent, aimed)] == ["queued", "queued"]
+    states = {r["id"]: r["state"] for r in outbox_rows(agent, aimed)}
+    assert states == {"poison": "queued", "next": "delivered", "v1": "queued"}
     time.sleep(2.2)
     server.script([{"status": 500}])
     flushed = run([agent, "flush"], aimed)
     rows = {r["id"]: r for r in outbox_rows(agent, aimed)}
     assert rows["poison"]["state"] == "parked", flushed.stderr
     assert "retry.max_age" in rows["poison"]["last_error"]
-    assert rows["next"]["state"] == "delivered"
+    # Parked, the poison no longer holds its deployment.
+    assert rows["v1"]["state"] == "delivered"
 
 
 def test_an_unreachable_api_never_parks_and_is_called_unreachable(agent, env, workdir):

@@ -171,7 +171,10 @@ TEST_SUITE("outbox::Outbox") {
         test_support::TempDir s;
         auto box = outbox::Outbox::open(s.path() / "o.db").value();
         const std::vector<model::Envelope> events = {
-            change("a", "c1"), change("a", "c2"), change("a", "c3"), change("b", "c4"),
+            change("a", "c1"),
+            change("a", "c2"),
+            change("a", "c3"),
+            change("b", "c4"),
             {"a", "test", model::Deployment{"v1", 1602848432, {"c1", "c2", "c3", "c4", "c9"}, {}}},
             {"a", "test", model::Deployment{"v0", 1602848432, {}, {}}}};
         box.enqueue(events);
@@ -387,8 +390,8 @@ TEST_SUITE("outbox::Outbox") {
         // Reopening puts the index back.
         auto box = outbox::Outbox::open(path).value();
         outbox::Database db(path);
-        auto index = db.prepare(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_due'");
+        auto index =
+            db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_due'");
         CHECK(index.step());
         // Another process writing right now does not hold up an open (a hook's).
         std::atomic<bool> opened{false};

@@ -145,7 +145,8 @@ TEST_SUITE("sender::HttpClient") {
             client.start(request);
         }
         std::vector<std::uint64_t> tags;
-        while (tags.size() < 3 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+        while (tags.size() < 3 &&
+               std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
             for (const auto& answer : client.wait(std::chrono::milliseconds(200))) {
                 CHECK(answer.response.timed_out);
                 CHECK(answer.took >= std::chrono::milliseconds(900));
