@@ -1,11 +1,19 @@
 #!/usr/bin/python3
 """Benchmark of delivery: how fast `pulse-agent flush` empties an outbox into
-a loopback Pulse API, against one `curl` process per event (how the Go CLI is
-used today), and how long one `pulse-agent push change` takes end to end.
+a Pulse API that answers at once (loopback), that holds each answer 50 ms (a
+WAN round trip), and that also caps how many requests it serves at once (429
+with Retry-After: 1 beyond 16), each against one request at a time
+(`delivery.concurrency: 1`, how pulse-agent delivered before) and against one
+`curl` process per event (how the Go CLI is used today); how long one
+`pulse-agent push change` takes end to end; and the peak memory of flushing
+a million queued events.
 
 Usage: bench/delivery.sh [BUILD_DIR]   (default: build)
 Environment: PULSE_BENCH_EVENTS (10000), PULSE_BENCH_BASELINE (1000),
-PULSE_BENCH_PUSHES (50), PULSE_BENCH_KEEP=1 keeps the work folder.
+PULSE_BENCH_SERIAL (200 events for the one-at-a-time runs at 50 ms),
+PULSE_BENCH_DELAY_MS (50), PULSE_BENCH_CAP (16), PULSE_BENCH_BIG (1000000; 0
+skips the memory run), PULSE_BENCH_PUSHES (50), PULSE_BENCH_KEEP=1 keeps the
+work folder.
 
 The events are queued by the product in one process: a generated repository
 with one commit per event and `pulse-agent backfill --strategy none` with no
@@ -28,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import json
 import urllib.request
 
 SOURCE = pathlib.Path(__file__).resolve().parents[1]
@@ -45,15 +54,19 @@ def settings():
     return {"agent": str(agent), "version": version,
             "events": int(os.environ.get("PULSE_BENCH_EVENTS", 10000)),
             "baseline": int(os.environ.get("PULSE_BENCH_BASELINE", 1000)),
+            "serial": int(os.environ.get("PULSE_BENCH_SERIAL", 200)),
+            "delay": int(os.environ.get("PULSE_BENCH_DELAY_MS", 50)),
+            "cap": int(os.environ.get("PULSE_BENCH_CAP", 16)),
+            "big": int(os.environ.get("PULSE_BENCH_BIG", 1000000)),
             "pushes": int(os.environ.get("PULSE_BENCH_PUSHES", 50))}
 
 
 class Server:
     """tests/e2e/pulse_server.py in its own process."""
 
-    def __init__(self):
+    def __init__(self, *args, script="tests/e2e/pulse_server.py"):
         self.process = subprocess.Popen(
-            ["/usr/bin/python3", str(SOURCE / "tests/e2e/pulse_server.py")],
+            ["/usr/bin/python3", str(SOURCE / script)] + list(args),
             stdout=subprocess.PIPE, text=True)
         self.port = int(self.process.stdout.readline().split()[1])
         self.url = "http://127.0.0.1:%d" % self.port
@@ -61,6 +74,10 @@ class Server:
     def count(self):
         with urllib.request.urlopen(self.url + "/_control/count") as answer:
             return int(answer.read())
+
+    def requests(self):
+        with urllib.request.urlopen(self.url + "/_control/requests") as answer:
+            return json.loads(answer.read())
 
     def reset(self):
         request = urllib.request.Request(self.url + "/_control/reset", data=b"", method="POST")
@@ -71,9 +88,9 @@ class Server:
         self.process.wait()
 
 
-def agent_env(work, server=None, key=True, outbox="outbox.db"):
+def agent_env(work, server=None, key=True, outbox="outbox.db", config="empty.yaml"):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work),
-           "PULSE_CONFIG": str(work / "empty.yaml"), "PULSE_OUTBOX": str(work / outbox)}
+           "PULSE_CONFIG": str(work / config), "PULSE_OUTBOX": str(work / outbox)}
     if server:
         env["PULSE_BASE_URL"] = server.url
     if key:
@@ -83,41 +100,101 @@ def agent_env(work, server=None, key=True, outbox="outbox.db"):
 
 def make_repository(path, commits):
     """A bare repository whose main branch is a line of `commits` commits."""
+    if path.exists():
+        return
     subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    lines = []
-    for i in range(1, commits + 1):
-        message = "change %d\n" % i
-        lines.append("commit refs/heads/main\nmark :%d\n"
-                     "committer Bench <bench@example.com> %d +0000\ndata %d\n%s"
-                     % (i, 1600000000 + 60 * i, len(message), message))
-        if i > 1:
-            lines.append("from :%d\n" % (i - 1))
-        lines.append("\n")
-    subprocess.run(["git", "-C", str(path), "fast-import", "--quiet"],
-                   input="".join(lines).encode(), check=True)
+    importer = subprocess.Popen(["git", "-C", str(path), "fast-import", "--quiet"],
+                                stdin=subprocess.PIPE)
+    for start in range(1, commits + 1, 10000):
+        lines = []
+        for i in range(start, min(commits, start + 9999) + 1):
+            message = "change %d\n" % i
+            lines.append("commit refs/heads/main\nmark :%d\n"
+                         "committer Bench <bench@example.com> %d +0000\ndata %d\n%s"
+                         % (i, 1600000000 + 60 * i, len(message), message))
+            if i > 1:
+                lines.append("from :%d\n" % (i - 1))
+            lines.append("\n")
+        importer.stdin.write("".join(lines).encode())
+    importer.stdin.close()
+    assert importer.wait() == 0
 
 
-def queue_events(agent, work, count):
+def queue_events(agent, work, count, outbox="outbox.db"):
     """Queue one change per commit of a generated repository; return events/s."""
-    make_repository(work / "repo.git", count)
+    repo = work / ("repo-%d.git" % count)
+    make_repository(repo, count)
     started = time.perf_counter()
-    result = subprocess.run([agent, "backfill", "--repo", str(work / "repo.git"),
+    result = subprocess.run([agent, "backfill", "--repo", str(repo),
                              "--strategy", "none", "--system", SYSTEM],
-                            env=agent_env(work, key=False), capture_output=True, text=True)
+                            env=agent_env(work, key=False, outbox=outbox),
+                            capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     assert result.returncode == 3, result.stderr  # queued, no key to deliver with
     assert "%d new" % count in result.stderr, result.stderr
     return count / elapsed
 
 
-def time_flush(agent, work, server, count):
+def time_flush(agent, work, server, count, outbox="outbox.db", config="empty.yaml"):
+    """Flush a queued outbox; return events/s and the flush's peak RSS in MiB."""
+    env = agent_env(work, server, outbox=outbox, config=config)
     started = time.perf_counter()
-    result = subprocess.run([agent, "flush"], env=agent_env(work, server), capture_output=True,
-                            text=True)
+    flush = subprocess.Popen([agent, "flush"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(flush.pid, 0)
     elapsed = time.perf_counter() - started
-    assert result.returncode == 0, result.stderr
+    stderr = flush.stderr.read().decode()
+    flush.returncode = os.waitstatus_to_exitcode(status)
+    assert flush.returncode == 0, stderr
     assert server.count() == count, "server saw %d of %d" % (server.count(), count)
-    return count / elapsed
+    return count / elapsed, usage.ru_maxrss / 1024
+
+
+def latency_runs(s, work):
+    """Flushes against a server holding each answer `delay` ms: one request at
+    a time (a sample), concurrent, and concurrent against a capped server."""
+    figures = {}
+    server = Server("--delay-ms", str(s["delay"]))
+    try:
+        queue_events(s["agent"], work, s["serial"], outbox="serial.db")
+        figures["serial"], _ = time_flush(s["agent"], work, server, s["serial"], "serial.db",
+                                          "serial.yaml")
+        server.reset()
+        queue_events(s["agent"], work, s["events"], outbox="latency.db")
+        figures["latency"], _ = time_flush(s["agent"], work, server, s["events"], "latency.db")
+    finally:
+        server.stop()
+    server = Server("--delay-ms", str(s["delay"]), "--max-concurrent", str(s["cap"]))
+    try:
+        queue_events(s["agent"], work, s["events"], outbox="capped.db")
+        started = time.time()
+        figures["capped"], _ = time_flush(s["agent"], work, server, s["events"], "capped.db")
+        figures["capped_log"] = server.requests()
+        figures["capped_start"] = started
+    finally:
+        server.stop()
+    return figures
+
+
+def capped_figures(log, events):
+    """The 429 share after the first second, and whether every event arrived once."""
+    first = min(r["time"] for r in log)
+    later = [r for r in log if r["time"] >= first + 1]
+    throttled = sum(r["status"] == 429 for r in later)
+    delivered = [json.loads(r["body"])["change_id"] for r in log if r["status"] == 200]
+    once = len(delivered) == events and len(set(delivered)) == events
+    return throttled / max(1, len(later)), sum(r["status"] == 429 for r in log), once
+
+
+def memory_run(s, work):
+    """Peak RSS of flushing `big` queued events to a server that answers at once."""
+    queue_events(s["agent"], work, s["big"], outbox="big.db")
+    sink = Server(script="bench/http_sink.py")
+    try:
+        sink.count = lambda: int(urllib.request.urlopen(sink.url + "/count").read())
+        return time_flush(s["agent"], work, sink, s["big"], "big.db")
+    finally:
+        sink.stop()
 
 
 def body_of(change_id):
@@ -197,18 +274,41 @@ def report(s, figures, load_before):
                                        figures["processes"])
     ratio = flush / curl
     push_wall = processes["push"][0]
+    capacity = s["cap"] * 1000 / s["delay"]
+    share_429, total_429, once = capped_figures(figures["capped_log"], s["events"])
     print("queue (backfill, one process):    %8.0f events/s" % figures["queue"])
-    print("delivery, pulse-agent flush:      %8.0f events/s  (%d events)  target >= 1000: %s"
-          % (flush, s["events"], verdict(flush, 1000)))
-    print("baseline, one curl per event:     %8.0f events/s  (%d events)" % (curl, s["baseline"]))
-    print("ratio flush / baseline:           %8.1fx          target >= 20x: %s"
-          % (ratio, verdict(ratio, 20)))
+    print("-- answers held %d ms (a WAN round trip)" % s["delay"])
+    print("one request at a time:            %8.1f events/s  (%d events, delivery.concurrency: 1)"
+          % (figures["serial"], s["serial"]))
+    print("pulse-agent flush:                %8.0f events/s  (%d events)  target >= 1000: %s"
+          % (figures["latency"], s["events"], verdict(figures["latency"], 1000)))
+    print("ratio against one at a time:      %8.1fx" % (figures["latency"] / figures["serial"]))
+    print("-- the same, server capped at %d in service (capacity %.0f events/s)"
+          % (s["cap"], capacity))
+    print("pulse-agent flush:                %8.0f events/s  = %.0f%% of capacity  "
+          "target >= 70%%: %s" % (figures["capped"], 100 * figures["capped"] / capacity,
+                                  verdict(figures["capped"] / capacity, 0.7)))
+    print("429 answers after the first second:%7.1f%%  (%d in all)  target < 5%%: %s"
+          % (100 * share_429, total_429, verdict(share_429, 0.05, higher_is_better=False)))
+    print("every event arrived exactly once: %8s" % ("yes" if once else "NO"))
+    print("-- loopback, answers at once")
+    print("pulse-agent flush:                %8.0f events/s  (%d events)" % (flush, s["events"]))
+    print("one request at a time:            %8.0f events/s  ratio %.2fx  target >= 1: %s"
+          % (figures["flush_serial"], flush / figures["flush_serial"],
+             verdict(flush / figures["flush_serial"], 1)))
+    print("baseline, one curl per event:     %8.0f events/s  (%d events)  ratio %.1fx"
+          % (curl, s["baseline"], ratio))
     print("server ceiling, keep-alive client:%8.0f requests/s (flush reaches %.0f%% of it)"
           % (ceiling, 100 * flush / ceiling))
     print("push change end to end, median:   %8.1f ms  (%d runs)  target <= 20 ms: %s"
           % (push_wall, s["pushes"], verdict(push_wall, 20, higher_is_better=False)))
     for name in ("push", "version", "curl"):
         print("  %-8s median wall %6.1f ms, CPU %5.1f ms" % ((name,) + processes[name]))
+    if "big" in figures:
+        rate, rss = figures["big"]
+        print("-- memory")
+        print("flush of %d queued events: peak RSS %.0f MiB  target < 100: %s  (%.0f events/s)"
+              % (s["big"], rss, verdict(rss, 100, higher_is_better=False), rate))
     print("load average before/after: %.1f / %.1f on %d CPUs (a busy machine slows every figure)"
           % (load_before, os.getloadavg()[0], os.cpu_count()))
 
@@ -217,13 +317,19 @@ def main():
     s = settings()
     work = pathlib.Path(tempfile.mkdtemp(prefix="pulse-bench-"))
     (work / "empty.yaml").write_text("")
+    (work / "serial.yaml").write_text("delivery:\n  concurrency: 1\n")
     load_before = os.getloadavg()[0]
     print("pulse-agent %s delivery benchmark, %d CPUs, work folder %s"
           % (s["version"], os.cpu_count(), work), flush=True)
+    figures = latency_runs(s, work)
     server = Server()
     try:
-        figures = {"queue": queue_events(s["agent"], work, s["events"])}
-        figures["flush"] = time_flush(s["agent"], work, server, s["events"])
+        figures["queue"] = queue_events(s["agent"], work, s["events"])
+        figures["flush"], _ = time_flush(s["agent"], work, server, s["events"])
+        server.reset()
+        queue_events(s["agent"], work, s["events"], outbox="loopback-serial.db")
+        figures["flush_serial"], _ = time_flush(s["agent"], work, server, s["events"],
+                                                "loopback-serial.db", "serial.yaml")
         server.reset()
         figures["curl"] = time_curl_per_event(s, server, s["baseline"])
         server.reset()
@@ -232,6 +338,8 @@ def main():
         figures["processes"] = time_processes(s, work, server)
     finally:
         server.stop()
+    if s["big"]:
+        figures["big"] = memory_run(s, work)
     report(s, figures, load_before)
     if os.environ.get("PULSE_BENCH_KEEP") != "1":
         shutil.rmtree(work)

@@ -10,6 +10,7 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace cli {
 
@@ -160,6 +161,16 @@ void print_summary(const config::Settings& settings, outbox::Outbox& box) {
               << pushed.failed << " parked\n";
     if (const auto problem = box.note(pipeline::k_problem_note); !problem.empty()) {
         std::cout << "last delivery problem: " << problem << "\n";
+    }
+    std::istringstream pace(box.note(pipeline::k_pace_note));
+    long concurrency = 0;
+    long round_trip = 0;
+    model::UnixSeconds at = 0;
+    if (pace >> concurrency >> round_trip >> at) {
+        std::cout << "delivery pace: " << concurrency << " request" << (concurrency == 1 ? "" : "s")
+                  << " in flight at most, round trip " << round_trip
+                  << " ms (the last round that delivered, at " << model::format_rfc3339(at)
+                  << ")\n";
     }
     for (const auto& push : box.pushes().failed()) {
         std::cout << "parked push-" << push.seq << " to '" << push.git_dir << "' at "

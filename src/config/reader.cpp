@@ -24,7 +24,6 @@ constexpr long k_max_seconds = 315'360'000;
 const std::set<std::string> k_sections = {
     "api_key",  "api_key_file", "base_url", "outbox", "system", "spool",     "trusted_owners",
     "timeouts", "retry",        "delivery", "hook",   "watch",  "retention", "repositories"};
-
 // The most requests `delivery.concurrency` may allow in flight.
 constexpr long k_max_concurrency = 1000;
 
@@ -355,8 +354,7 @@ private:
             long value = delivery.concurrency;
             read(node, "concurrency", value, "a whole number of requests");
             if (node["concurrency"] && (value < 1 || value > k_max_concurrency)) {
-                error_at(node["concurrency"], "'concurrency' must be between 1 and " +
-                                                  std::to_string(k_max_concurrency));
+                error_at(node["concurrency"], "'concurrency' must be from 1 to 1000");
             }
             delivery.concurrency = value;
         });

@@ -119,6 +119,10 @@ struct Report {
 // Notes key under which the last delivery problem is kept for `outbox`/`status`.
 inline constexpr const char* k_problem_note = "delivery_problem";
 
+// Notes key under which the last round that delivered keeps its pace for
+// `outbox`/`status`: "CONCURRENCY ROUND_TRIP_MS UNIX_TIME".
+inline constexpr const char* k_pace_note = "delivery_pace";
+
 // Deliver events from the outbox, many requests in flight at once over
 // reused connections, their number adapted to the server
 // (sender::ConcurrencyLimit); each answer is recorded as it comes. The one

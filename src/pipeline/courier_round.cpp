@@ -1,10 +1,9 @@
-#include "pipeline/courier.hpp"
+#include "pipeline/courier_round.hpp"
+
 #include "sender/backoff.hpp"
 
-#include <deque>
 #include <limits>
 #include <thread>
-#include <unordered_map>
 
 namespace pipeline {
 
@@ -15,9 +14,6 @@ using namespace std::chrono_literals;
 
 // A time after every next attempt: due() at it returns every queued event.
 constexpr model::UnixSeconds k_every_attempt = std::numeric_limits<model::UnixSeconds>::max();
-// How many queued events are read at a time: memory stays flat however long
-// the queue.
-constexpr std::size_t k_window = 256;
 // The longest pause a round waits out; a longer one ends the round.
 constexpr auto k_longest_wait = 30s;
 // Failures in a row, with no success between, that say the API is down.
@@ -26,60 +22,6 @@ constexpr std::size_t k_failures_to_stop = 3;
 constexpr auto k_wait_step = 100ms;
 // How many deployments may wait for their changes' answers at once.
 constexpr std::size_t k_most_held = 1024;
-
-// Where a round takes the events to send from.
-class Source {
-public:
-    virtual ~Source() = default;
-    // Return the next event to send, if any is left.
-    virtual std::optional<outbox::Record> next() = 0;
-};
-
-// The outbox's due events, a window at a time, in queue order.
-class DueEvents : public Source {
-public:
-    DueEvents(outbox::Outbox& box, model::UnixSeconds now) : m_box(box), m_now(now) {}
-
-    std::optional<outbox::Record> next() override {
-        if (m_window.empty() && !m_exhausted) {
-            auto window = m_box.due(m_now, k_window, m_cursor);
-            m_exhausted = window.size() < k_window;
-            m_window.assign(std::make_move_iterator(window.begin()),
-                            std::make_move_iterator(window.end()));
-        }
-        if (m_window.empty()) {
-            return std::nullopt;
-        }
-        auto record = std::move(m_window.front());
-        m_window.pop_front();
-        m_cursor = record.seq;
-        return record;
-    }
-
-private:
-    outbox::Outbox& m_box;
-    model::UnixSeconds m_now;
-    std::int64_t m_cursor = 0;
-    bool m_exhausted = false;
-    std::deque<outbox::Record> m_window;
-};
-
-// Records the caller chose, in its order.
-class GivenRecords : public Source {
-public:
-    explicit GivenRecords(std::span<const outbox::Record> records) : m_records(records) {}
-
-    std::optional<outbox::Record> next() override {
-        if (m_next == m_records.size()) {
-            return std::nullopt;
-        }
-        return m_records[m_next++];
-    }
-
-private:
-    std::span<const outbox::Record> m_records;
-    std::size_t m_next = 0;
-};
 
 // Return the key under which a round knows a change: system and id.
 std::string change_key(const std::string& system, const std::string& id) {
@@ -93,74 +35,6 @@ bool back_pressure(const sender::HttpResponse& response) {
 }
 
 } // namespace
-
-// One delivery round: what is in flight, what waits, and how it ends.
-class Courier::Round {
-public:
-    Round(Courier& courier, Source& source, const std::atomic<bool>* stop)
-        : m_courier(courier), m_options(courier.m_options), m_source(source), m_stop(stop) {}
-
-    // Run the round to its end and return what it did.
-    Report run(bool honour_pause);
-
-private:
-    // A deployment waiting for answers to changes it lists.
-    struct Held {
-        outbox::Record record;
-        std::vector<std::string> waiting_on;
-    };
-
-    // Start requests while the limit, the pause and the events allow.
-    void fill();
-    // Return the next event to send: a deployment whose changes were
-    // answered, one sent again after a pause, or the source's next.
-    std::optional<outbox::Record> next_event();
-    // Return whether a deployment may go now; otherwise hold it until the
-    // changes in flight it lists are answered, or leave it for later.
-    bool may_send(const outbox::Record& record);
-    // Start one request.
-    void start(outbox::Record record);
-    // Record one answer.
-    void take(sender::Answer answer);
-    // Record a failure worth retrying later: schedule it, or park it.
-    void retry_or_park(const outbox::Record& record, const sender::HttpResponse& response,
-                       const std::string& problem);
-    // Say an event's change is no longer in flight, and free the
-    // deployments that waited only for it.
-    void settle(const outbox::Record& record);
-    // Wait out the pause the server asked for; false when the round should
-    // end instead (too long a pause, asked to stop, or not keep_going).
-    bool wait_out_pause();
-    // Keep the round's last problem ("" after a success) in the report and
-    // the outbox's note; an empty note is not written again, as each write syncs.
-    void note_problem(std::string problem);
-    // End the round (the first reason wins).
-    void end(Stop why);
-    // Return whether the pause the server asked for still runs.
-    bool paused() const { return Clock::now() < m_courier.m_paused_until; }
-
-    Courier& m_courier;
-    const CourierOptions& m_options;
-    Source& m_source;
-    const std::atomic<bool>* m_stop;
-    Report m_report;
-    std::optional<Stop> m_ending;
-    Clock::time_point m_grace_end{};
-    std::uint64_t m_next_tag = 1;
-    std::unordered_map<std::uint64_t, outbox::Record> m_in_flight;
-    std::unordered_map<std::uint64_t, sender::Request> m_requests;
-    // Changes in flight or to be sent again after a pause, by change_key.
-    std::unordered_map<std::string, std::size_t> m_pending_changes;
-    std::deque<outbox::Record> m_throttled;
-    std::vector<Held> m_held;
-    std::deque<outbox::Record> m_ready;
-    // Deployments left for a later look, and whether a change was answered
-    // since they were left.
-    std::vector<outbox::Record> m_skipped;
-    bool m_progress = false;
-    std::size_t m_failures_in_row = 0;
-    bool m_source_done = false;
-};
 
 Report Courier::Round::run(bool honour_pause) {
     if (honour_pause && paused() &&
@@ -179,25 +53,10 @@ Report Courier::Round::run(bool honour_pause) {
         }
         fill();
         if (m_in_flight.empty()) {
-            if (m_ending) {
+            if (m_ending || !look_again()) {
                 break;
             }
-            if (!m_throttled.empty() || !m_ready.empty() || (!m_source_done && paused())) {
-                if (!wait_out_pause()) {
-                    end(Stop::retry_later);
-                }
-                continue;
-            }
-            if (!m_skipped.empty() && m_progress) {
-                // Changes were answered since these deployments were left: look again.
-                m_ready.insert(m_ready.end(), std::make_move_iterator(m_skipped.begin()),
-                               std::make_move_iterator(m_skipped.end()));
-                m_report.held -= m_skipped.size();
-                m_skipped.clear();
-                m_progress = false;
-                continue;
-            }
-            break;
+            continue;
         }
         for (auto& answer : m_courier.m_transport->wait(k_wait_step)) {
             take(std::move(answer));
@@ -209,6 +68,37 @@ Report Courier::Round::run(bool honour_pause) {
             break;
         }
     }
+    return finish();
+}
+
+bool Courier::Round::look_again() {
+    if (!m_throttled.empty() || !m_ready.empty() || (!m_source_done && paused())) {
+        if (!wait_out_pause()) {
+            end(Stop::retry_later);
+        }
+        return true;
+    }
+    if (!m_held.empty()) {
+        // Nothing in flight can free them any more: look again.
+        for (auto& held : m_held) {
+            m_ready.push_back(std::move(held.record));
+        }
+        m_held.clear();
+        return true;
+    }
+    if (!m_skipped.empty() && m_progress) {
+        // Changes were answered since these deployments were left: look again.
+        m_ready.insert(m_ready.end(), std::make_move_iterator(m_skipped.begin()),
+                       std::make_move_iterator(m_skipped.end()));
+        m_report.held -= m_skipped.size();
+        m_skipped.clear();
+        m_progress = false;
+        return true;
+    }
+    return false;
+}
+
+Report Courier::Round::finish() {
     // Events to send again after a pause the round did not wait out: their
     // next attempt is when the pause ends.
     const auto resume = model::now() + std::chrono::duration_cast<std::chrono::seconds>(
@@ -226,6 +116,11 @@ Report Courier::Round::run(bool honour_pause) {
     m_report.concurrency = m_courier.m_limit.current();
     m_report.round_trip =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_courier.m_limit.round_trip());
+    if (m_report.delivered > 0) {
+        m_courier.m_outbox.set_note(k_pace_note, std::to_string(m_report.concurrency) + " " +
+                                                     std::to_string(m_report.round_trip.count()) +
+                                                     " " + std::to_string(model::now()));
+    }
     return m_report;
 }
 
@@ -269,7 +164,8 @@ bool Courier::Round::may_send(const outbox::Record& record) {
     std::vector<std::string> waiting_on;
     for (const auto& id : m_courier.m_outbox.queued_changes_of(record.seq)) {
         auto key = change_key(record.system, id);
-        if (!m_pending_changes.contains(key)) {
+        const auto pending = m_pending_changes.find(key);
+        if (pending == m_pending_changes.end() || pending->second == 0) {
             // Queued, but failed or not due in this round: the deployment waits for a later one.
             m_skipped.push_back(record);
             ++m_report.held;
@@ -343,31 +239,44 @@ void Courier::Round::take(sender::Answer answer) {
         note_problem(attempt.problem);
         end(Stop::configuration);
         break;
-    case Outcome::retry: {
-        std::optional<long> retry_after;
-        if (response.retry_after) {
-            retry_after = sender::parse_retry_after(*response.retry_after, model::now());
-        }
-        if (retry_after) {
-            const auto pause = sender::retry_delay(m_options.retry, 1, retry_after, 0);
-            m_courier.m_paused_until =
-                std::max(m_courier.m_paused_until, now + std::chrono::seconds(pause));
-            if (m_options.keep_going && back_pressure(response) &&
-                std::chrono::seconds(pause) <= k_longest_wait) {
-                // Sent again once the pause is over; still pending for its deployment.
-                record.last_status = response.status;
-                record.last_error = attempt.problem;
-                m_throttled.push_back(std::move(record));
-                ++m_report.throttled;
-                note_problem(attempt.problem + "; pausing " + std::to_string(pause) + "s");
-                return;
-            }
+    case Outcome::retry:
+        if (throttle(record, attempt, now)) {
+            return;
         }
         retry_or_park(record, response, attempt.problem);
         break;
     }
-    }
     settle(record);
+}
+
+bool Courier::Round::throttle(outbox::Record& record, const Attempt& attempt,
+                              Clock::time_point now) {
+    const auto& response = attempt.response;
+    if (!response.retry_after) {
+        return false;
+    }
+    const auto retry_after = sender::parse_retry_after(*response.retry_after, model::now());
+    if (!retry_after) {
+        return false;
+    }
+    const auto pause = sender::retry_delay(m_options.retry, 1, retry_after, 0);
+    m_courier.m_paused_until =
+        std::max(m_courier.m_paused_until, now + std::chrono::seconds(pause));
+    if (!m_options.keep_going || !back_pressure(response) ||
+        std::chrono::seconds(pause) > k_longest_wait) {
+        return false;
+    }
+    // Sent again once the pause is over; still pending for its deployment
+    // (start() counts it in flight again).
+    if (record.type == "change") {
+        --m_pending_changes[change_key(record.system, record.id)];
+    }
+    record.last_status = response.status;
+    record.last_error = attempt.problem;
+    m_throttled.push_back(std::move(record));
+    ++m_report.throttled;
+    note_problem(attempt.problem + "; pausing " + std::to_string(pause) + "s");
+    return true;
 }
 
 void Courier::Round::retry_or_park(const outbox::Record& record,

@@ -35,10 +35,6 @@ ConcurrencyLimit::ConcurrencyLimit(std::size_t maximum)
     : m_maximum(std::max<std::size_t>(1, maximum)), m_probe_wait(k_first_probe_wait) {}
 
 void ConcurrencyLimit::note_in_flight(std::size_t in_flight) {
-    if (!m_interval_open) {
-        m_interval_open = true;
-        m_interval_start = Clock::now();
-    }
     if (in_flight >= m_limit) {
         m_limit_reached = true;
     }

@@ -12,13 +12,18 @@ REFUSED_URL = "http://127.0.0.1:1"
 
 
 def fast_config(workdir, total=5, connect=2, low_speed=5, initial_backoff=1, max_backoff=2,
-                max_retry_after=60, extra=""):
-    """Write a config file with short network limits and backoffs; return its path."""
+                max_retry_after=60, concurrency=1, stop_grace=10, extra=""):
+    """Write a config file with short network limits and backoffs; return its
+    path. One request at a time by default: a test that scripts the server's
+    answers gets them in its events' order (test_delivery_concurrency.py
+    tests many in flight)."""
     path = workdir / "fast-config.yaml"
     path.write_text(
         "timeouts:\n  connect: %d\n  total: %d\n  low_speed: %d\n"
+        "delivery:\n  concurrency: %d\n  stop_grace: %d\n"
         "retry:\n  initial_backoff: %d\n  max_backoff: %d\n  max_retry_after: %d\n%s"
-        % (connect, total, low_speed, initial_backoff, max_backoff, max_retry_after, extra))
+        % (connect, total, low_speed, concurrency, stop_grace, initial_backoff, max_backoff,
+           max_retry_after, extra))
     return path
 
 

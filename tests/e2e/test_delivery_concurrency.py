@@ -4,6 +4,7 @@ order kept (a deployment after its changes' answers), back-off on 429 and
 Retry-After for every request, a 400 among many, and stops that repeat
 nothing (SIGTERM) or only what was in flight (kill -9)."""
 
+import re
 import signal
 import subprocess
 import time
@@ -53,7 +54,7 @@ def ids_of(requests):
 def test_requests_overlap_and_each_deployment_follows_its_changes(agent, env, workdir):
     server = PulseServer(delay_ms=100).start()
     try:
-        aimed = aimed_env(env, workdir, server.url)
+        aimed = aimed_env(env, workdir, server.url, concurrency=64)
         queue_history(agent, aimed, workdir, 60)
         started = time.time()
         result = run([agent, "flush"], aimed)
@@ -73,6 +74,10 @@ def test_requests_overlap_and_each_deployment_follows_its_changes(agent, env, wo
             assert len(deployment.json["changes"]) == RELEASE_EVERY
             for change in deployment.json["changes"]:
                 assert deployment.time >= answered[change], deployment.json["deploy_id"]
+        # `outbox` shows the pace the courier found: many in flight, 100 ms and more.
+        pace = re.search(r"delivery pace: (\d+) requests in flight at most, round trip (\d+) ms",
+                         run([agent, "outbox"], aimed).stdout)
+        assert pace and int(pace.group(1)) >= 8 and 100 <= int(pace.group(2)) < 1000
     finally:
         server.stop()
 
@@ -80,7 +85,7 @@ def test_requests_overlap_and_each_deployment_follows_its_changes(agent, env, wo
 def test_a_capped_server_gets_fewer_requests_and_every_event_once(agent, env, workdir):
     server = PulseServer(delay_ms=50, max_concurrent=4).start()
     try:
-        aimed = aimed_env(env, workdir, server.url)
+        aimed = aimed_env(env, workdir, server.url, concurrency=64)
         queue_history(agent, aimed, workdir, 120)
         result = run([agent, "flush"], aimed, timeout=120)
         assert result.returncode == 0, result.stderr
@@ -96,7 +101,7 @@ def test_a_capped_server_gets_fewer_requests_and_every_event_once(agent, env, wo
 
 
 def test_retry_after_holds_every_request_not_only_the_one_answered(agent, env, workdir, server):
-    aimed = aimed_env(env, workdir, server.url)
+    aimed = aimed_env(env, workdir, server.url, concurrency=64)
     queue_history(agent, aimed, workdir, 20)
     server.script([{"status": 429, "retry_after": "2"}])
     result = run([agent, "flush"], aimed)
@@ -113,7 +118,7 @@ def test_retry_after_holds_every_request_not_only_the_one_answered(agent, env, w
 def test_a_400_among_many_in_flight_is_parked_and_the_rest_delivered(agent, env, workdir):
     server = PulseServer(delay_ms=30).start()
     try:
-        aimed = aimed_env(env, workdir, server.url)
+        aimed = aimed_env(env, workdir, server.url, concurrency=64)
         queue_history(agent, aimed, workdir, 40)
         server.script([{}] * 5 + [{"status": 400, "body": "bad event"}])
         result = run([agent, "flush"], aimed)
@@ -132,7 +137,7 @@ def test_sigterm_during_a_flush_lets_requests_end_and_nothing_is_sent_twice(
         agent, env, workdir):
     server = PulseServer(delay_ms=1000).start()
     try:
-        aimed = aimed_env(env, workdir, server.url)
+        aimed = aimed_env(env, workdir, server.url, concurrency=64)
         queue_history(agent, aimed, workdir, 60)
         flush = subprocess.Popen([agent, "flush"], env=aimed, stderr=subprocess.PIPE, text=True)
         assert wait_until(lambda: len(server.requests) >= 4, timeout=10)
@@ -155,7 +160,7 @@ def test_kill_9_during_a_flush_loses_nothing_and_repeats_only_what_was_in_flight
         agent, env, workdir):
     server = PulseServer(delay_ms=500).start()
     try:
-        aimed = aimed_env(env, workdir, server.url)
+        aimed = aimed_env(env, workdir, server.url, concurrency=64)
         queue_history(agent, aimed, workdir, 60)
         flush = subprocess.Popen([agent, "flush"], env=aimed, stderr=subprocess.DEVNULL)
         assert wait_until(lambda: len(server.delivered) >= 8, timeout=10)
@@ -183,7 +188,7 @@ def test_a_stopping_daemon_records_its_answers_and_repeats_nothing_after_restart
         agent, env, workdir):
     server = PulseServer(delay_ms=1000).start()
     try:
-        aimed = aimed_env(env, workdir, server.url)
+        aimed = aimed_env(env, workdir, server.url, concurrency=64)
         queue_history(agent, aimed, workdir, 60)
         watcher = Watcher(agent, aimed, workdir, ["--interval", "0.2",
                                                   "--repo", str(workdir / "shop")]).start()

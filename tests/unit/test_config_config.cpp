@@ -82,6 +82,26 @@ repositories:
         CHECK(error_of("retention:\n  keep: 1\n") == "c.yaml:2:3: unknown key 'keep' in retention");
     }
 
+    TEST_CASE("delivery.concurrency and stop_grace are read, within their bounds") {
+        const auto defaults = config::parse_config("", "c.yaml").value().delivery;
+        CHECK(defaults.concurrency == 64);
+        CHECK(defaults.stop_grace == 10);
+        const auto read =
+            config::parse_config("delivery:\n  concurrency: 8\n  stop_grace: 3\n", "c.yaml")
+                .value()
+                .delivery;
+        CHECK(read.concurrency == 8);
+        CHECK(read.stop_grace == 3);
+        CHECK(error_of("delivery:\n  concurrency: 0\n") ==
+              "c.yaml:2:16: 'concurrency' must be from 1 to 1000");
+        CHECK(error_of("delivery:\n  concurrency: 1001\n") ==
+              "c.yaml:2:16: 'concurrency' must be from 1 to 1000");
+        CHECK(error_of("delivery:\n  stop_grace: 0\n") ==
+              "c.yaml:2:15: 'stop_grace' must be positive");
+        CHECK(error_of("delivery:\n  parallel: 2\n") ==
+              "c.yaml:2:3: unknown key 'parallel' in delivery");
+    }
+
     TEST_CASE("an unknown key names file, line and column") {
         CHECK(error_of("base_url: http://x\nbase_ulr: http://y\n") ==
               "c.yaml:2:1: unknown key 'base_ulr' in the config file");
@@ -285,5 +305,8 @@ TEST_SUITE("config::Config example") {
         CHECK(result->retry.max_backoff == retry.max_backoff);
         CHECK(result->retry.max_retry_after == retry.max_retry_after);
         CHECK(result->retry.max_age == retry.max_age);
+        const model::DeliveryPolicy delivery;
+        CHECK(result->delivery.concurrency == delivery.concurrency);
+        CHECK(result->delivery.stop_grace == delivery.stop_grace);
     }
 }
