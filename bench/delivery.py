@@ -135,8 +135,11 @@ def queue_events(agent, work, count, outbox="outbox.db"):
     return count / elapsed
 
 
-def time_flush(agent, work, server, count, outbox="outbox.db", config="empty.yaml"):
-    """Flush a queued outbox; return events/s and the flush's peak RSS in MiB."""
+def time_flush(agent, work, server, count, outbox="outbox.db", config="empty.yaml",
+               exact=True):
+    """Flush a queued outbox; return events/s and the flush's peak RSS in MiB.
+    The server must have seen `count` requests (at least, when not `exact`:
+    a capped server's 429s come on top)."""
     env = agent_env(work, server, outbox=outbox, config=config)
     started = time.perf_counter()
     flush = subprocess.Popen([agent, "flush"], env=env, stdout=subprocess.DEVNULL,
@@ -146,7 +149,8 @@ def time_flush(agent, work, server, count, outbox="outbox.db", config="empty.yam
     stderr = flush.stderr.read().decode()
     flush.returncode = os.waitstatus_to_exitcode(status)
     assert flush.returncode == 0, stderr
-    assert server.count() == count, "server saw %d of %d" % (server.count(), count)
+    seen = server.count()
+    assert seen == count or (not exact and seen > count), "server saw %d of %d" % (seen, count)
     return count / elapsed, usage.ru_maxrss / 1024
 
 
@@ -159,16 +163,20 @@ def latency_runs(s, work):
         queue_events(s["agent"], work, s["serial"], outbox="serial.db")
         figures["serial"], _ = time_flush(s["agent"], work, server, s["serial"], "serial.db",
                                           "serial.yaml")
+        print("  at %d ms: one at a time %.1f events/s" % (s["delay"], figures["serial"]),
+              flush=True)
         server.reset()
         queue_events(s["agent"], work, s["events"], outbox="latency.db")
         figures["latency"], _ = time_flush(s["agent"], work, server, s["events"], "latency.db")
+        print("  at %d ms: flush %.0f events/s" % (s["delay"], figures["latency"]), flush=True)
     finally:
         server.stop()
     server = Server("--delay-ms", str(s["delay"]), "--max-concurrent", str(s["cap"]))
     try:
         queue_events(s["agent"], work, s["events"], outbox="capped.db")
         started = time.time()
-        figures["capped"], _ = time_flush(s["agent"], work, server, s["events"], "capped.db")
+        figures["capped"], _ = time_flush(s["agent"], work, server, s["events"], "capped.db",
+                                          exact=False)
         figures["capped_log"] = server.requests()
         figures["capped_start"] = started
     finally:

@@ -58,7 +58,7 @@ void ConcurrencyLimit::on_back_pressure(Clock::time_point now) {
     if (m_last_cut != Clock::time_point{} && now - m_last_cut < interval()) {
         return;
     }
-    cut(now);
+    cut(now, true);
 }
 
 ConcurrencyLimit::Clock::duration ConcurrencyLimit::round_trip() const {
@@ -86,7 +86,10 @@ void ConcurrencyLimit::end_interval(Clock::time_point now) {
         m_baseline = mean;
     }
     if (mean > m_baseline * k_rising_ratio + k_rising_margin) {
-        on_back_pressure(now);
+        // Queueing somewhere, not a refusal: cut, but remember no level of trouble.
+        if (m_last_cut == Clock::time_point{} || now - m_last_cut >= interval()) {
+            cut(now, false);
+        }
         return;
     }
     m_baseline += k_baseline_weight * (mean - m_baseline);
@@ -109,10 +112,12 @@ void ConcurrencyLimit::end_interval(Clock::time_point now) {
     m_limit = next;
 }
 
-void ConcurrencyLimit::cut(Clock::time_point now) {
-    const bool probing = m_ceiling != 0 && m_limit >= m_ceiling;
+void ConcurrencyLimit::cut(Clock::time_point now, bool refused) {
+    const bool probing = refused && m_ceiling != 0 && m_limit >= m_ceiling;
     m_last_cut = now;
-    m_ceiling = m_limit;
+    if (refused) {
+        m_ceiling = m_limit;
+    }
     if (m_slow_start) {
         m_slow_start = false;
         m_limit = std::max<std::size_t>(1, m_limit / 2);
@@ -123,7 +128,9 @@ void ConcurrencyLimit::cut(Clock::time_point now) {
     if (probing) {
         m_probe_wait = std::min<Clock::duration>(m_probe_wait * 2, k_longest_probe_wait);
     }
-    m_probe_at = now + m_probe_wait;
+    if (refused) {
+        m_probe_at = now + m_probe_wait;
+    }
     m_interval_open = true;
     m_interval_start = now;
     m_sum = 0;

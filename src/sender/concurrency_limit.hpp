@@ -11,10 +11,11 @@ namespace sender {
 // limit is used and the round trip time stays flat (slow start); after the
 // first sign of trouble it grows by one per round trip (additive increase)
 // and is cut by 10% on back-pressure (429, 503, a timeout) or a round trip
-// time well above its usual (multiplicative decrease). The level where
-// trouble last came is remembered: the limit reaches it again only after a
-// wait that doubles each time the server pushes back there (5 s to 60 s), so
-// a server with a hard cap sees a probe now and then, not one per round trip.
+// time well above its usual (multiplicative decrease). The level where the
+// server last pushed back is remembered: the limit reaches it again only
+// after a wait that doubles each time the server pushes back there (5 s to
+// 60 s), so a server with a hard cap sees a probe now and then, not one per
+// round trip.
 class ConcurrencyLimit {
 public:
     using Clock = std::chrono::steady_clock;
@@ -41,8 +42,9 @@ public:
 private:
     // Judge the round trip that just ended: grow, hold or cut the limit.
     void end_interval(Clock::time_point now);
-    // Cut the limit and remember where trouble came.
-    void cut(Clock::time_point now);
+    // Cut the limit; when the server `refused` (back-pressure), remember
+    // where.
+    void cut(Clock::time_point now, bool refused);
     // Return how long one judging interval lasts: the usual round trip time.
     Clock::duration interval() const;
 
