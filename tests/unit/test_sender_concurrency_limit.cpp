@@ -118,6 +118,10 @@ TEST_SUITE("sender::ConcurrencyLimit") {
         d.round_trip(200ms);
         d.round_trip(200ms);
         CHECK(d.limit.current() == 32); // the first trouble ends slow start: halved
+        // Queueing, not a refusal: no level of trouble to wait at, it grows straight back.
+        d.round_trip();
+        d.run_for(2s);
+        CHECK(d.limit.current() == 64);
     }
 
     TEST_CASE("restart goes back to one request in slow start") {
