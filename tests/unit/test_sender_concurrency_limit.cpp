@@ -18,7 +18,8 @@ struct Driver {
     // One round trip with the limit used to the full, every answer taking `rtt`.
     void round_trip(Clock::duration rtt = 50ms) {
         limit.note_in_flight(limit.current());
-        now += rtt;
+        // A little more than the round trip passes between two batches of answers.
+        now += rtt + 1ms;
         for (std::size_t i = 0; i < limit.current(); ++i) {
             limit.on_answer(rtt, now);
         }
