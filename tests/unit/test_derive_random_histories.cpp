@@ -97,7 +97,8 @@ TEST_SUITE("derive::backfill") {
             // Commits newer than the graph: walked from their objects, their
             // parents found in the graph.
             repo.fast_import("commit refs/heads/b0\nmark :1\ncommitter C <c@example.com> "
-                             "1700000000 +0000\ndata 2\nn\nmerge refs/heads/b1\n\n"
+                             "1700000000 +0000\ndata 2\nn\nfrom refs/heads/b0^0\n"
+                             "merge refs/heads/b1\n\n"
                              "commit refs/heads/b0\nmark :2\ncommitter C <c@example.com> "
                              "1700000060 +0000\ndata 2\nn\n\nreset refs/tags/v9.9.9\nfrom :2\n\n");
             const auto mixed = git_fixture::backfill(repo);
