@@ -28,6 +28,10 @@ once); RSS is the peak resident memory of the measured process (target
 <= 150 MB). Environment: BENCH_COMMITS (100000), BENCH_RELEASES (500),
 BENCH_REVERTS (300), BENCH_RUNS (3), BENCH_SKIP_PER_TAG=1 to skip the slow
 per-tag baseline.
+
+Then the same at kernel and monorepo scale (bench/backfill/scale.py): 1M and
+5M commits by default (BENCH_SCALE_SIZES; empty to skip), generated once and
+cached in ~/.cache/pulse-agent-bench; BENCH_SCALE_ONLY=1 runs only that part.
 """
 
 import hashlib
@@ -67,19 +71,20 @@ def git(repo, *args, **kwargs):
                           capture_output=True, text=True, **kwargs).stdout
 
 
-def make_repository(cache, reverts=0):
+def make_repository(cache, reverts=0, commits=COMMITS, releases=RELEASES):
+    """Return the generated repository cached in `cache`, made first if missing or stale."""
     generator = (HERE / "make_repo.py").read_bytes()
-    stamp = hashlib.sha256(generator + b"%d %d %d" % (COMMITS, RELEASES, reverts)).hexdigest()
+    stamp = hashlib.sha256(generator + b"%d %d %d" % (commits, releases, reverts)).hexdigest()
     repo = cache / "repo.git"
     if (cache / "stamp").exists() and (cache / "stamp").read_text() == stamp:
         return repo
-    say("making the repository%s (git fast-import, then repack as gc would) ..."
-        % (" with %d reverts" % reverts if reverts else ""))
+    say("making the repository of %d commits%s (git fast-import, then repack as gc would) ..."
+        % (commits, " with %d reverts" % reverts if reverts else ""))
     shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True)
     git(cache, "init", "-q", "--bare", str(repo))
-    command = [sys.executable, str(HERE / "make_repo.py"), "--commits", str(COMMITS),
-               "--releases", str(RELEASES)]
+    command = [sys.executable, str(HERE / "make_repo.py"), "--commits", str(commits),
+               "--releases", str(releases)]
     marks = []
     if reverts:
         command += ["--reverts", str(reverts), "--export-ids", str(cache / "computed-ids")]
@@ -237,6 +242,10 @@ def count_incidents(agent, reverts_repo, env):
 def main():
     build_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else SOURCE / "build").resolve()
     agent = str(build(build_dir))
+    if os.environ.get("BENCH_SCALE_ONLY"):
+        import scale
+        scale.main(agent)
+        return
     repo = make_repository(build_dir / "bench-backfill")
     reverts_repo = make_repository(build_dir / "bench-backfill-reverts", REVERTS)
     commits = int(git(repo, "rev-list", "--count", "--branches", "--tags"))
@@ -261,6 +270,9 @@ def main():
     shutil.rmtree(scratch, ignore_errors=True)
     report(rows)
     report_incidents(incident_rows, found, commits)
+    if os.environ.get("BENCH_SCALE_SIZES", "x").strip():
+        import scale
+        scale.main(agent)
 
 
 def report(rows):

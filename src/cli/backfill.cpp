@@ -121,35 +121,49 @@ pipeline::BackfillProgress shown_on(Progress& progress) {
             [&progress](std::size_t done) { progress.update(done); }};
 }
 
-std::string serialize(std::span<const model::Event> events) {
-    std::string text;
-    for (const auto& event : events) {
-        text += model::to_json(event);
-        text += '\n';
-    }
-    return text;
-}
+// Prints a backfill's events as JSON lines, in order, as they are derived:
+// each chunk is serialized on a second thread while the one before it is
+// written (serializing is most of a dry run's time).
+class PrintSink : public derive::EventSink {
+public:
+    explicit PrintSink(Progress& progress) : m_progress(progress) {}
+    PrintSink(const PrintSink&) = delete;
+    PrintSink& operator=(const PrintSink&) = delete;
+    ~PrintSink() override { finish(); }
 
-// Print events as JSON lines, in order. Serializing is most of a dry run's
-// time, so chunks are serialized on two threads while this one writes.
-void print_events(const std::vector<model::Event>& events) {
-    constexpr std::size_t k_chunk = 4096;
-    const std::span<const model::Event> all(events);
-    auto chunk = [&](std::size_t i) {
-        const auto begin = std::min(i * k_chunk, all.size());
-        return std::async(std::launch::async, serialize,
-                          all.subspan(begin, std::min(k_chunk, all.size() - begin)));
-    };
-    const auto chunks = (all.size() + k_chunk - 1) / k_chunk;
-    auto next = chunk(0);
-    for (std::size_t i = 0; i < chunks; ++i) {
-        auto after = i + 1 < chunks ? chunk(i + 1) : std::future<std::string>{};
-        const auto text = next.get();
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        next = std::move(after);
+    // The walk is over: clear its progress line before the events are printed.
+    void expect(std::size_t) override { m_progress.clear(); }
+
+    void take(std::vector<model::Event>& events) override {
+        auto next = std::async(std::launch::async, [chunk = std::move(events)] {
+            std::string text;
+            for (const auto& event : chunk) {
+                text += model::to_json(event);
+                text += '\n';
+            }
+            return text;
+        });
+        write_pending();
+        m_pending = std::move(next);
     }
-    std::fflush(stdout);
-}
+
+    // Write what is still being serialized, and flush.
+    void finish() {
+        write_pending();
+        std::fflush(stdout);
+    }
+
+private:
+    void write_pending() {
+        if (m_pending.valid()) {
+            const auto text = m_pending.get();
+            std::fwrite(text.data(), 1, text.size(), stdout);
+        }
+    }
+
+    Progress& m_progress;
+    std::future<std::string> m_pending;
+};
 
 std::string plural(std::size_t n, const std::string& word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -245,26 +259,34 @@ std::vector<std::string> repositories(const BackfillCommand& c, const config::Se
 bool backfill_one(const pipeline::BackfillRequest& request, bool dry_run,
                   const config::Settings& settings, std::optional<outbox::Outbox>& box,
                   Progress& progress, std::size_t& queued) {
-    auto run = pipeline::derive_history(settings.file, request, shown_on(progress));
-    progress.clear();
-    if (!run) {
-        std::cerr << "pulse-agent: error: " << run.error().message << "\n";
-        return false;
-    }
-    const auto dropped = pipeline::drop_history(*run);
-    print_notes(*run);
     if (dry_run) {
-        print_events(run->derived.events);
+        PrintSink printed(progress);
+        auto run = pipeline::derive_history(settings.file, request, shown_on(progress), printed);
+        printed.finish();
+        progress.clear();
+        if (!run) {
+            std::cerr << "pulse-agent: error: " << run.error().message << "\n";
+            return false;
+        }
+        const auto dropped = pipeline::drop_history(*run);
+        print_notes(*run);
         std::cerr << summary_line(*run, "dry run, nothing queued") << "\n";
         return true;
     }
-    progress.phase("queueing events", run->derived.events.size());
-    const auto result = pipeline::queue_history(settings.outbox, box, *run,
-                                                [&progress](std::size_t n) { progress.update(n); });
+    auto queued_run =
+        pipeline::queue_history(settings.outbox, box, settings.file, request, shown_on(progress));
     progress.clear();
+    if (!queued_run) {
+        std::cerr << "pulse-agent: error: " << queued_run.error().message << "\n";
+        return false;
+    }
+    const auto dropped = pipeline::drop_history(queued_run->run);
+    print_notes(queued_run->run);
+    const auto& result = queued_run->result;
     queued += result.queued;
-    std::cerr << summary_line(*run, std::to_string(result.queued) + " new, " +
-                                        std::to_string(result.duplicates) + " already queued")
+    std::cerr << summary_line(queued_run->run, std::to_string(result.queued) + " new, " +
+                                                   std::to_string(result.duplicates) +
+                                                   " already queued")
               << "\n";
     return true;
 }

@@ -5,6 +5,7 @@
 #include "derive/shipments.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_set>
 
 namespace derive {
@@ -55,12 +56,32 @@ model::UnixSeconds change_time(const model::Commit& commit, ChangeTime mode) {
     return mode == ChangeTime::author ? commit.author_time : commit.committer_time;
 }
 
+// How many events are handed to the sink at a time.
+constexpr std::size_t k_chunk = 4096;
+
+// Collects a backfill's events in Derived::events.
+class Collect : public EventSink {
+public:
+    explicit Collect(std::vector<model::Event>& events) : m_events(events) {}
+    void expect(std::size_t events) override { m_events.reserve(events); }
+    void take(std::vector<model::Event>& events) override {
+        std::move(events.begin(), events.end(), std::back_inserter(m_events));
+    }
+
+private:
+    std::vector<model::Event>& m_events;
+};
+
 // Turns shipments and the remaining commits into events, in queueing order,
-// keeping those inside the window.
+// keeping those inside the window, and hands them to the sink in chunks.
 class Emitter {
 public:
-    Emitter(const model::CommitGraph& graph, const BackfillOptions& options, Derived& out)
-        : m_graph(graph), m_options(options), m_out(out), m_emitted(graph.commits.size()) {}
+    Emitter(const model::CommitGraph& graph, const BackfillOptions& options, Derived& out,
+            EventSink& sink)
+        : m_graph(graph), m_options(options), m_out(out), m_sink(sink),
+          m_emitted(graph.commits.size()) {
+        m_buffer.reserve(k_chunk);
+    }
 
     // Emit a shipment's changes and deployment; return the deployment's time.
     model::UnixSeconds ship(const Shipment& shipment) {
@@ -69,7 +90,7 @@ public:
         for (const auto index : shipment.commits) {
             const auto time = change(index);
             deployment.time = std::max(deployment.time, time);
-            deployment.changes.push_back(m_graph.commits[index].id);
+            deployment.changes.push_back(m_graph.id(index));
         }
         ++m_out.summary.deployments;
         const auto time = deployment.time;
@@ -93,13 +114,21 @@ public:
         }
     }
 
+    // Hand the events still buffered to the sink.
+    void flush() {
+        if (!m_buffer.empty()) {
+            m_sink.take(m_buffer);
+            m_buffer.clear();
+        }
+    }
+
 private:
     model::UnixSeconds change(std::uint32_t index) {
         const auto& commit = m_graph.commits[index];
         const auto time = change_time(commit, m_options.change_time);
         m_emitted[index] = true;
         ++m_out.summary.changes;
-        emit(model::Change{commit.id, time, "git", "commit"}, time);
+        emit(model::Change{m_graph.id(index), time, "git", "commit"}, time);
         return time;
     }
 
@@ -107,7 +136,10 @@ private:
         const bool inside = (!m_options.since || time >= *m_options.since) &&
                             (!m_options.until || time < *m_options.until);
         if (inside) {
-            m_out.events.push_back(std::move(event));
+            m_buffer.push_back(std::move(event));
+            if (m_buffer.size() >= k_chunk) {
+                flush();
+            }
         } else {
             ++m_out.summary.outside_window;
         }
@@ -116,7 +148,9 @@ private:
     const model::CommitGraph& m_graph;
     const BackfillOptions& m_options;
     Derived& m_out;
+    EventSink& m_sink;
     std::vector<bool> m_emitted;
+    std::vector<model::Event> m_buffer;
 };
 
 std::vector<Shipment> plan_shipments(const model::CommitGraph& graph, const Sources& sources,
@@ -139,6 +173,16 @@ std::vector<Shipment> plan_shipments(const model::CommitGraph& graph, const Sour
 
 model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& history,
                                   const Policy& policy, const BackfillOptions& options) {
+    std::vector<model::Event> events;
+    Collect collect(events);
+    TRY_ASSIGN(auto out, backfill(refs, history, policy, options, collect));
+    out.events = std::move(events);
+    return out;
+}
+
+model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& history,
+                                  const Policy& policy, const BackfillOptions& options,
+                                  EventSink& sink) {
     Derived out;
     const auto sources = classify(refs, policy, out.summary);
     if (sources.tips.empty()) {
@@ -152,24 +196,25 @@ model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& histo
                                ? history.commits_with_messages(sources.tips, {}, k_revert_marker)
                                : history.commits(sources.tips, {}));
     out.summary.commits = graph.commits.size();
-    out.events.reserve(graph.commits.size() + sources.release_tags.size());
     const auto shipments = plan_shipments(graph, sources, policy, out.summary);
     std::vector<RevertIncident> reverts;
     if (policy.incidents.reverts) {
         TRY_ASSIGN(reverts, revert_incidents(graph, shipments, history, out.summary));
     }
-    Emitter emitter(graph, options, out);
+    sink.expect(graph.commits.size() + shipments.size() + reverts.size());
+    Emitter emitter(graph, options, out, sink);
     std::vector<model::UnixSeconds> times;
     times.reserve(shipments.size());
     auto next = reverts.begin();
     for (const auto& shipment : shipments) {
         times.push_back(emitter.ship(shipment));
         for (; next != reverts.end() && next->resolved_by + 1 == times.size(); ++next) {
-            emitter.incident(revert_incident(graph.commits[next->revert].id, times[next->opened_by],
-                                             times.back()));
+            emitter.incident(
+                revert_incident(graph.id(next->revert), times[next->opened_by], times.back()));
         }
     }
     emitter.rest();
+    emitter.flush();
     out.history = std::move(graph);
     note_unresolved_reverts(out.summary);
     return out;

@@ -151,6 +151,23 @@ struct BackfillOptions {
     std::optional<model::UnixSeconds> until;
 };
 
+// Receives a backfill's events in queueing order, a chunk at a time, as they
+// are derived: a history of millions of commits is never held as events.
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    // Learn how many events are coming at most, once, before the first chunk.
+    virtual void expect(std::size_t events);
+    // Take the next events, in order; the sink may move them out.
+    virtual void take(std::vector<model::Event>& events) = 0;
+};
+
+// Derive every event of a repository's history (backfill mode), handing
+// them to `sink` in chunks (Derived::events stays empty); as backfill below.
+model::Expected<Derived> backfill(const model::RefSnapshot& refs, History& history,
+                                  const Policy& policy, const BackfillOptions& options,
+                                  EventSink& sink);
+
 // Derive every event of a repository's history (backfill mode). Changes are
 // ordered parents first, each before the deployment that ships it; changes
 // no deployment ships come last. Exact for any clock skew: each release

@@ -21,12 +21,14 @@ model::Expected<Derived> git_deployment(const GitDeployment& deployment, History
     out.summary.commits = graph.commits.size();
     model::Deployment listed{
         deployment.id, deployment.time, {}, deployment.teams, deployment.source};
-    for (auto it = graph.commits.begin(); it != graph.commits.end(); ++it) {
-        TRY_ASSIGN(const bool counted, counts(deployment, it->id));
+    for (std::uint32_t index = 0; index < graph.size(); ++index) {
+        const auto id = graph.id(index);
+        TRY_ASSIGN(const bool counted, counts(deployment, id));
         if (counted) {
-            listed.changes.push_back(it->id);
-            out.events.push_back(model::Change{it->id, change_time(*it, deployment.change_time),
-                                               deployment.source, "commit"});
+            listed.changes.push_back(id);
+            out.events.push_back(
+                model::Change{id, change_time(graph.commits[index], deployment.change_time),
+                              deployment.source, "commit"});
         }
     }
     out.summary.changes = listed.changes.size();

@@ -24,7 +24,7 @@ model::Expected<std::optional<std::string>> reverted_commit(const std::string& m
     if (!id) {
         return std::optional<std::string>{};
     }
-    if (id->size() == k_full_id && graph.index.contains(*id)) {
+    if (id->size() == k_full_id && graph.contains(*id)) {
         return id;
     }
     TRY_ASSIGN(const auto lookup, history.lookup_commit(*id));
@@ -42,12 +42,12 @@ revert_incidents(const model::CommitGraph& graph, const std::vector<Shipment>& s
     std::vector<RevertIncident> found;
     for (const auto& [index, message] : graph.messages) {
         TRY_ASSIGN(const auto reverted, reverted_commit(message, graph, history, summary));
-        const auto it = reverted ? graph.index.find(*reverted) : graph.index.end();
-        if (it == graph.index.end() || by[index] == k_unshipped || by[it->second] == k_unshipped ||
-            by[it->second] >= by[index] || is_revert(graph, it->second)) {
+        const auto target = reverted ? graph.find(*reverted) : std::nullopt;
+        if (!target || by[index] == k_unshipped || by[*target] == k_unshipped ||
+            by[*target] >= by[index] || is_revert(graph, *target)) {
             continue;
         }
-        found.push_back({index, by[it->second], by[index]});
+        found.push_back({index, by[*target], by[index]});
     }
     // Parents first within a shipment, as its changes are listed.
     std::sort(found.begin(), found.end(), [](const RevertIncident& a, const RevertIncident& b) {

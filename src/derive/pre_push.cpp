@@ -71,8 +71,8 @@ model::Expected<Derived> pre_push(const std::vector<PushedRef>& pushed,
     }
     TRY_ASSIGN(const auto graph, history.commits(tips, remote_has(history, pushed, refs, remote)));
     out.events.reserve(graph.commits.size());
-    for (auto it = graph.commits.rbegin(); it != graph.commits.rend(); ++it) {
-        out.events.push_back(model::Change{it->id, now, "git", "commit"});
+    for (auto index = static_cast<std::uint32_t>(graph.size()); index-- > 0;) {
+        out.events.push_back(model::Change{graph.id(index), now, "git", "commit"});
     }
     out.summary.commits = graph.commits.size();
     out.summary.changes = graph.commits.size();

@@ -19,7 +19,7 @@ std::vector<std::uint32_t> first_reachers(const model::CommitGraph& graph,
                 continue;
             }
             reacher[index] = position;
-            for (const auto parent : graph.commits[index].parents) {
+            for (const auto parent : graph.parents(index)) {
                 if (reacher[parent] == k_unshipped) {
                     stack.push_back(parent);
                 }
@@ -45,14 +45,14 @@ std::vector<Shipment> tag_shipments(const model::CommitGraph& graph,
     std::vector<Release> releases;
     releases.reserve(tags.size());
     for (const auto* ref : tags) {
-        const auto& commit = graph.commits[graph.index.at(ref->peeled)];
+        const auto& commit = graph.commits[graph.at(ref->peeled)];
         releases.push_back(make_release(*ref, ref->tagger_time.value_or(commit.committer_time)));
     }
     sort_releases(releases);
     std::vector<std::uint32_t> starts;
     starts.reserve(releases.size());
     for (const auto& release : releases) {
-        starts.push_back(graph.index.at(release.commit));
+        starts.push_back(graph.at(release.commit));
     }
     auto shipped = shipments(first_reachers(graph, starts), starts.size());
     std::vector<Shipment> result;
@@ -64,9 +64,9 @@ std::vector<Shipment> tag_shipments(const model::CommitGraph& graph,
 }
 
 std::vector<Shipment> branch_shipments(const model::CommitGraph& graph, const std::string& tip) {
-    std::vector<std::uint32_t> chain{graph.index.at(tip)};
+    std::vector<std::uint32_t> chain{graph.at(tip)};
     while (graph.commits[chain.back()].first_parent_loaded) {
-        chain.push_back(graph.commits[chain.back()].parents.front());
+        chain.push_back(graph.parents(chain.back()).front());
     }
     std::reverse(chain.begin(), chain.end());
     auto shipped = shipments(first_reachers(graph, chain), chain.size());
@@ -74,7 +74,7 @@ std::vector<Shipment> branch_shipments(const model::CommitGraph& graph, const st
     result.reserve(chain.size());
     for (std::size_t i = 0; i < chain.size(); ++i) {
         const auto& commit = graph.commits[chain[i]];
-        result.push_back({commit.id, commit.committer_time, std::move(shipped[i])});
+        result.push_back({graph.id(chain[i]), commit.committer_time, std::move(shipped[i])});
     }
     return result;
 }

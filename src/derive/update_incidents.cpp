@@ -10,7 +10,7 @@ namespace derive {
 void UpdateShipments::add(std::uint32_t position, const model::CommitGraph& graph,
                           const std::vector<std::uint32_t>& commits) {
     for (const auto index : commits) {
-        const auto& id = graph.commits[index].id;
+        const auto id = graph.id(index);
         m_position.emplace(id, position);
         if (const auto it = graph.messages.find(index); it != graph.messages.end()) {
             m_messages.emplace(id, it->second);
@@ -42,11 +42,11 @@ UpdateShipments::earlier_shipment(const std::string& commit, History& history) {
     if (!m_earlier) {
         TRY(read_earlier(history));
     }
-    const auto it = m_earlier->graph.index.find(commit);
-    if (it == m_earlier->graph.index.end() || m_earlier->by[it->second] == k_unshipped) {
+    const auto found = m_earlier->graph.find(commit);
+    if (!found || m_earlier->by[*found] == k_unshipped) {
         return std::optional<Earlier>{};
     }
-    const auto& shipment = m_earlier->shipments[m_earlier->by[it->second]];
+    const auto& shipment = m_earlier->shipments[m_earlier->by[*found]];
     // Raised to its changes' committer dates, as a backfill times it.
     auto time = shipment.time;
     for (const auto index : shipment.commits) {

@@ -98,7 +98,7 @@ std::vector<std::string> ids_parents_first(const model::CommitGraph& graph,
     std::vector<std::string> ids;
     ids.reserve(indexes.size());
     for (const auto index : indexes) {
-        ids.push_back(graph.commits[index].id);
+        ids.push_back(graph.id(index));
     }
     return ids;
 }
@@ -135,9 +135,9 @@ tag_deployments(const std::vector<model::Ref>& created, const Before& before, Hi
     TRY_ASSIGN(const auto graph, range(history, tips, before.release_tips, policy));
     std::vector<std::uint32_t> starts;
     for (const auto& release : releases) {
-        const auto it = graph.index.find(release.commit);
+        const auto found = graph.find(release.commit);
         // A tag on a commit an existing release ships reaches nothing new.
-        starts.push_back(it == graph.index.end() ? k_unshipped : it->second);
+        starts.push_back(found.value_or(k_unshipped));
     }
     std::vector<std::uint32_t> walkable;
     std::copy_if(starts.begin(), starts.end(), std::back_inserter(walkable),
@@ -165,7 +165,7 @@ tag_deployments(const std::vector<model::Ref>& created, const Before& before, Hi
 model::Expected<void> add_rollback(const RefUpdate& move, History& history, model::UnixSeconds now,
                                    Derived& out) {
     TRY_ASSIGN(const auto rewound, history.commits({move.old_id}, {move.new_id}));
-    const auto& old_commit = rewound.commits[rewound.index.at(move.old_id)];
+    const auto& old_commit = rewound.commits[rewound.at(move.old_id)];
     auto incident = rollback_incident(move.old_id, move.new_id, old_commit.committer_time, now);
     out.incident_spans.push_back({incident.id, move.old_id, ""});
     out.events.push_back(std::move(incident));
@@ -211,7 +211,7 @@ model::Expected<Derived> updates(const model::RefSnapshot& before_refs,
         TRY_ASSIGN(const auto graph, history.commits(incoming.tips, before.tracked_tips));
         out.summary.commits = graph.commits.size();
         for (const auto index : all_parents_first(graph)) {
-            const auto& id = graph.commits[index].id;
+            const auto id = graph.id(index);
             new_changes.insert(id);
             out.events.push_back(model::Change{id, now, "git", "commit"});
         }

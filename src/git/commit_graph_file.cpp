@@ -171,46 +171,53 @@ bool CommitGraphFile::oid_at(std::uint32_t position, git_oid& id) const {
     return true;
 }
 
-bool CommitGraphFile::add_parent(std::uint32_t value, CommitFacts& facts) const {
-    git_oid parent;
-    if (!oid_at(value, parent)) {
-        return false;
-    }
-    facts.parents.push_back(parent);
-    return true;
-}
-
-bool CommitGraphFile::read(std::uint32_t position, CommitFacts& facts) const {
+bool CommitGraphFile::read_positions(std::uint32_t position, std::vector<std::uint32_t>& parents,
+                                     model::UnixSeconds& committer_time) const {
     const auto* layer = layer_of(position);
     if (layer == nullptr) {
         return false;
     }
     const auto* entry = layer->data + std::size_t{position - layer->base} * k_data_entry;
-    facts.parents.clear();
-    facts.author_time = 0;
-    facts.committer_time = static_cast<model::UnixSeconds>(
+    parents.clear();
+    committer_time = static_cast<model::UnixSeconds>(
         (std::uint64_t{be32(entry + k_hash + 8) & 3} << 32) | be32(entry + k_hash + 12));
     const auto first = be32(entry + k_hash);
     const auto second = be32(entry + k_hash + 4);
-    if (first != k_no_parent && !add_parent(first, facts)) {
-        return false;
+    if (first != k_no_parent) {
+        parents.push_back(first);
     }
     if (second == k_no_parent) {
         return true;
     }
     if (!(second & k_octopus)) {
-        return add_parent(second, facts);
+        parents.push_back(second);
+        return true;
     }
     for (std::size_t edge = second & ~k_octopus; edge < layer->edge_count; ++edge) {
         const auto value = be32(layer->edges + edge * 4);
-        if (!add_parent(value & ~k_octopus, facts)) {
-            return false;
-        }
+        parents.push_back(value & ~k_octopus);
         if (value & k_octopus) {
             return true;
         }
     }
     return false;
+}
+
+bool CommitGraphFile::read(std::uint32_t position, CommitFacts& facts) const {
+    thread_local std::vector<std::uint32_t> positions;
+    facts.author_time = 0;
+    facts.parents.clear();
+    if (!read_positions(position, positions, facts.committer_time)) {
+        return false;
+    }
+    for (const auto parent : positions) {
+        git_oid id;
+        if (!oid_at(parent, id)) {
+            return false;
+        }
+        facts.parents.push_back(id);
+    }
+    return true;
 }
 
 std::uint32_t CommitGraphFile::size() const {

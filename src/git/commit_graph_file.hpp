@@ -30,6 +30,15 @@ public:
     // graph has no author time: it is left 0). False when the graph is corrupt.
     bool read(std::uint32_t position, CommitFacts& facts) const;
 
+    // Read the committer time of the commit at a position and its parents
+    // as positions (no id round trip: a walk over the graph numbers commits
+    // by position). False when the graph is corrupt.
+    bool read_positions(std::uint32_t position, std::vector<std::uint32_t>& parents,
+                        model::UnixSeconds& committer_time) const;
+
+    // Copy the id of the commit at a position; false when there is none.
+    bool id_at(std::uint32_t position, git_oid& id) const { return oid_at(position, id); }
+
     // Return how many commits the graph holds.
     std::uint32_t size() const;
 
@@ -49,7 +58,6 @@ private:
     static model::Expected<Layer> load_layer(const std::filesystem::path& path, std::uint32_t base);
     const Layer* layer_of(std::uint32_t position) const;
     bool oid_at(std::uint32_t position, git_oid& id) const;
-    bool add_parent(std::uint32_t value, CommitFacts& facts) const;
 
     std::vector<Layer> m_layers;
 };

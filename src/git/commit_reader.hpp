@@ -52,6 +52,9 @@ public:
     // Return whether a commit-graph file answers.
     bool uses_graph() const { return m_graph != nullptr; }
 
+    // Return the commit-graph file that answers, if one does.
+    const CommitGraphFile* graph() const { return m_graph.get(); }
+
     // Read a commit's parents and times into `facts` (reusing its storage).
     model::Expected<void> read(const git_oid& id, CommitFacts& facts);
 

@@ -1,7 +1,9 @@
 #include "git/commit_walk.hpp"
 
+#include "git/commit_graph_file.hpp"
 #include "git/oid_index.hpp"
 
+#include <cstring>
 #include <limits>
 #include <queue>
 #include <string>
@@ -28,13 +30,24 @@ struct Node {
 };
 
 // The commits met by one walk, each read at most once, in flat arrays (a
-// walk of 100k commits must not allocate per commit).
+// walk of millions of commits must not allocate per commit). With a
+// commit-graph file, a commit it holds is numbered by its position there and
+// its parents are read as positions: no id is looked up on the hot path.
+// Commits the file lacks (newer than it) are numbered after its positions.
+// Only a full walk numbers by position: it meets most of the file's commits,
+// while a hook's short walk would pay for a node per commit of the file.
 class Walk {
 public:
-    Walk(CommitReader& reader, const WalkProgress& progress)
-        : m_reader(reader), m_progress(progress) {}
+    Walk(CommitReader& reader, const WalkProgress& progress, bool by_position)
+        : m_reader(reader), m_graph(by_position ? reader.graph() : nullptr), m_progress(progress),
+          m_base(m_graph ? m_graph->size() : 0), m_nodes(m_base) {}
 
     std::uint32_t node(const git_oid& id) {
+        if (m_graph) {
+            if (const auto position = m_graph->find(id)) {
+                return *position;
+            }
+        }
         auto index = m_index.find(id, m_ids);
         if (index == k_absent) {
             index = static_cast<std::uint32_t>(m_ids.size());
@@ -42,21 +55,24 @@ public:
             m_nodes.emplace_back();
             m_index.insert(id, index, m_ids);
         }
-        return index;
+        return m_base + index;
     }
 
     model::Expected<void> parse(std::uint32_t index) {
         if (m_nodes[index].parsed) {
             return {};
         }
-        TRY(m_reader.read(m_ids[index], m_facts));
         const auto begin = static_cast<std::uint32_t>(m_parents.size());
-        for (const auto& parent : m_facts.parents) {
-            m_parents.push_back(node(parent));
+        if (index < m_base && m_graph->read_positions(index, m_positions, m_facts.committer_time)) {
+            m_facts.author_time = 0;
+            m_facts.message.reset();
+            m_parents.insert(m_parents.end(), m_positions.begin(), m_positions.end());
+        } else {
+            TRY(read_object(index));
         }
         Node& n = m_nodes[index];
         n.parent_begin = begin;
-        n.parent_count = static_cast<std::uint32_t>(m_facts.parents.size());
+        n.parent_count = static_cast<std::uint32_t>(m_parents.size() - begin);
         n.committer_time = m_facts.committer_time;
         n.author_time = m_facts.author_time;
         n.parsed = true;
@@ -71,7 +87,15 @@ public:
 
     Node& at(std::uint32_t index) { return m_nodes[index]; }
     std::size_t size() const { return m_nodes.size(); }
-    const git_oid& id(std::uint32_t index) const { return m_ids[index]; }
+    git_oid id(std::uint32_t index) const {
+        git_oid id{};
+        if (index >= m_base) {
+            id = m_ids[index - m_base];
+        } else {
+            m_graph->id_at(index, id);
+        }
+        return id;
+    }
     // The messages the reader kept, by node index.
     std::unordered_map<std::uint32_t, std::string>& messages() { return m_messages; }
     // The k-th parent of a node (by index, as m_parents may grow meanwhile).
@@ -80,11 +104,24 @@ public:
     }
 
 private:
+    // Read a commit from the object database (or the graph by id), its
+    // parents numbered as nodes.
+    model::Expected<void> read_object(std::uint32_t index) {
+        TRY(m_reader.read(id(index), m_facts));
+        for (const auto& parent : m_facts.parents) {
+            m_parents.push_back(node(parent));
+        }
+        return {};
+    }
+
     CommitReader& m_reader;
+    const CommitGraphFile* m_graph;
     const WalkProgress& m_progress;
+    std::uint32_t m_base;
     std::vector<git_oid> m_ids;
     std::vector<Node> m_nodes;
     std::vector<std::uint32_t> m_parents;
+    std::vector<std::uint32_t> m_positions;
     OidIndex m_index;
     CommitFacts m_facts;
     std::unordered_map<std::uint32_t, std::string> m_messages;
@@ -270,23 +307,23 @@ children_first(Walk& walk, const std::vector<std::uint32_t>& found) {
 model::CommitGraph build_graph(Walk& walk, const std::vector<std::uint32_t>& found) {
     const auto [order, position] = children_first(walk, found);
     model::CommitGraph graph;
-    graph.commits.reserve(order.size());
-    graph.index.reserve(order.size());
+    graph.reserve(order.size());
+    model::RawId raw;
     for (const auto index : order) {
         const Node& n = walk.at(index);
         model::Commit commit;
-        commit.id = to_hex(walk.id(index));
         commit.committer_time = n.committer_time;
         commit.author_time = n.author_time;
         commit.first_parent_loaded =
             n.parent_count > 0 && position[walk.parent(index, 0)] != k_absent;
+        const auto id = walk.id(index);
+        std::memcpy(raw.data(), id.id, raw.size());
+        graph.add(raw, commit);
         for (std::uint32_t k = 0; k < n.parent_count; ++k) {
             if (const auto p = position[walk.parent(index, k)]; p != k_absent) {
-                commit.parents.push_back(p);
+                graph.add_parent(p);
             }
         }
-        graph.index.emplace(commit.id, static_cast<std::uint32_t>(graph.commits.size()));
-        graph.commits.push_back(std::move(commit));
     }
     for (auto& [index, message] : walk.messages()) {
         if (position[index] != k_absent) {
@@ -302,7 +339,7 @@ model::Expected<model::CommitGraph> walk_commits(CommitReader& reader,
                                                  const std::vector<git_oid>& include,
                                                  const std::vector<git_oid>& exclude,
                                                  const WalkProgress& progress) {
-    Walk walk(reader, progress);
+    Walk walk(reader, progress, exclude.empty());
     TRY_ASSIGN(const auto found,
                exclude.empty() ? walk_all(walk, include) : walk_limited(walk, include, exclude));
     return build_graph(walk, found);

@@ -199,6 +199,8 @@ public:
     const std::filesystem::path& path() const { return m_path; }
 
 private:
+    // Queues a backfill's events as they are derived, with the private calls below.
+    friend class HistoryLoad;
     // Builds a new outbox file with the private calls below.
     friend std::optional<EnqueueResult> create_with_events(const std::filesystem::path&,
                                                            std::string_view, std::string_view,

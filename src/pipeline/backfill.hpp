@@ -41,7 +41,15 @@ struct BackfillRequest {
 };
 
 // Derive every event of a repository's history under its settings (the
-// request's overrides, the config file, its git config, the defaults).
+// request's overrides, the config file, its git config, the defaults),
+// handing them to `sink` in chunks as they are derived (Derived::events
+// stays empty).
+model::Expected<BackfilledRepository> derive_history(const config::Config& file,
+                                                     const BackfillRequest& request,
+                                                     const BackfillProgress& progress,
+                                                     derive::EventSink& sink);
+
+// Derive as above, holding every event in Derived::events (for `report`).
 model::Expected<BackfilledRepository> derive_history(const config::Config& file,
                                                      const BackfillRequest& request,
                                                      const BackfillProgress& progress);
@@ -50,12 +58,20 @@ model::Expected<BackfilledRepository> derive_history(const config::Config& file,
 // the caller prints or queues the events: on 100k commits, 25 ms off the wall time.
 std::future<void> drop_history(BackfilledRepository& backfilled);
 
-// Queue a backfill's events into the outbox at `path`: when there is none
-// yet, it is created holding them, written once and synced once; else in one
-// transaction. `box` is opened on the way and kept for the next repository.
-outbox::EnqueueResult queue_history(const std::filesystem::path& path,
-                                    std::optional<outbox::Outbox>& box,
-                                    const BackfilledRepository& backfilled,
-                                    const outbox::EnqueueProgress& progress);
+// A repository's backfill queued, and what queueing did.
+struct QueuedRepository {
+    BackfilledRepository run;
+    outbox::EnqueueResult result;
+};
+
+// Derive a repository's history as derive_history does and queue the events
+// into the outbox at `path` as they are derived, in one transaction: when
+// there is no outbox yet, it is created holding them, written once and
+// synced once. `box` is opened on the way and kept for the next repository.
+model::Expected<QueuedRepository> queue_history(const std::filesystem::path& path,
+                                                std::optional<outbox::Outbox>& box,
+                                                const config::Config& file,
+                                                const BackfillRequest& request,
+                                                const BackfillProgress& progress);
 
 } // namespace pipeline

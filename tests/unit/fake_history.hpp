@@ -47,9 +47,9 @@ public:
         auto graph = commits(include, exclude);
         if (graph) {
             for (const auto& [id, message] : m_messages) {
-                const auto it = graph->index.find(id);
-                if (it != graph->index.end() && message.find(marker) != std::string::npos) {
-                    graph->messages.emplace(it->second, message);
+                const auto found = graph->find(id);
+                if (found && message.find(marker) != std::string::npos) {
+                    graph->messages.emplace(*found, message);
                 }
             }
         }
@@ -206,8 +206,8 @@ public:
             throw std::logic_error(graph.error().message);
         }
         std::set<std::string> ids;
-        for (const auto& c : graph->commits) {
-            ids.insert(c.id);
+        for (std::uint32_t i = 0; i < graph->size(); ++i) {
+            ids.insert(graph->id(i));
         }
         return ids;
     }
@@ -337,20 +337,23 @@ private:
     }
 
     model::CommitGraph graph_of(const std::vector<std::string>& order) const {
-        model::CommitGraph graph;
+        std::map<std::string, std::uint32_t> index;
         for (std::uint32_t i = 0; i < order.size(); ++i) {
-            graph.index.emplace(order[i], i);
+            index.emplace(order[i], i);
         }
+        model::CommitGraph graph;
         for (const auto& id : order) {
             const auto& o = object(id);
-            model::Commit commit{id, {}, false, o.time, o.author_time};
+            model::Commit commit;
+            commit.committer_time = o.time;
+            commit.author_time = o.author_time;
+            commit.first_parent_loaded = !o.parents.empty() && index.contains(o.parents[0]);
+            graph.add(id, commit);
             for (const auto& parent : o.parents) {
-                if (const auto it = graph.index.find(parent); it != graph.index.end()) {
-                    commit.parents.push_back(it->second);
+                if (const auto it = index.find(parent); it != index.end()) {
+                    graph.add_parent(it->second);
                 }
             }
-            commit.first_parent_loaded = !o.parents.empty() && graph.index.contains(o.parents[0]);
-            graph.commits.push_back(std::move(commit));
         }
         return graph;
     }

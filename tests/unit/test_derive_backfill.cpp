@@ -155,7 +155,7 @@ TEST_SUITE("derive::backfill") {
         // The walked history is handed over, for the caller to drop.
         CHECK(derived->history.commits.size() == derived->summary.commits);
         CHECK(derived->history.commits.size() == events.changes.size());
-        CHECK_FALSE(derived->history.index.contains(rc));
+        CHECK_FALSE(derived->history.contains(rc));
     }
 
     TEST_CASE("a custom pattern, with non-ASCII names") {

@@ -79,3 +79,39 @@ TEST_SUITE("derive::backfill") {
         }
     }
 }
+
+TEST_SUITE("derive::backfill") {
+    TEST_CASE("random histories read through git's commit-graph file, whole or older than the "
+              "newest commits, derive what the objects do") {
+        for (const unsigned seed : {11u, 12u, 13u}) {
+            CAPTURE(seed);
+            TempDir dir;
+            GitRepo repo(dir, "random.git", true);
+            repo.fast_import(random_history(seed, 300));
+            const auto from_objects = git_fixture::backfill(repo);
+            repo.git("commit-graph write --reachable");
+            const auto from_graph = git_fixture::backfill(repo);
+            CHECK(from_graph.order == from_objects.order);
+            CHECK(from_graph.deployments == from_objects.deployments);
+            CHECK(from_graph.change_times == from_objects.change_times);
+            // Commits newer than the graph: walked from their objects, their
+            // parents found in the graph.
+            repo.fast_import("commit refs/heads/b0\nmark :1\ncommitter C <c@example.com> "
+                             "1700000000 +0000\ndata 2\nn\nfrom refs/heads/b0^0\n"
+                             "merge refs/heads/b1\n\n"
+                             "commit refs/heads/b0\nmark :2\ncommitter C <c@example.com> "
+                             "1700000060 +0000\ndata 2\nn\n\nreset refs/tags/v9.9.9\nfrom :2\n\n");
+            const auto mixed = git_fixture::backfill(repo);
+            repo.git("commit-graph write --reachable");
+            const auto whole = git_fixture::backfill(repo);
+            CHECK(mixed.changes.size() == from_objects.changes.size() + 2);
+            CHECK(mixed.changes == repo.rev_list("--branches --tags='v*'"));
+            CHECK(mixed.order == whole.order);
+            CHECK(mixed.deployments == whole.deployments);
+            auto earlier = mixed.deployment_order;
+            REQUIRE(earlier.back() == "v9.9.9");
+            earlier.pop_back();
+            CHECK(mixed.deployments.at("v9.9.9") == repo.reachable_not("v9.9.9", earlier));
+        }
+    }
+}

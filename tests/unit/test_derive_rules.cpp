@@ -264,3 +264,55 @@ TEST_SUITE("derive::refs_before") {
         CHECK(rebuilt.error().message.find("lost") != std::string::npos);
     }
 }
+
+namespace {
+
+// Records how a backfill hands its events over.
+class Chunks : public derive::EventSink {
+public:
+    void expect(std::size_t events) override {
+        CHECK(sizes.empty());
+        expected.push_back(events);
+    }
+    void take(std::vector<model::Event>& events) override {
+        sizes.push_back(events.size());
+        for (auto& event : events) {
+            all.push_back(std::move(event));
+        }
+    }
+    std::vector<std::size_t> expected;
+    std::vector<std::size_t> sizes;
+    std::vector<model::Event> all;
+};
+
+} // namespace
+
+TEST_SUITE("derive::backfill") {
+    TEST_CASE("events reach a sink in chunks, in the order a collected backfill has them") {
+        FakeHistory h;
+        std::vector<std::string> ids;
+        for (int i = 0; i < 9000; ++i) {
+            ids.push_back("c" + std::to_string(i));
+        }
+        h.chain(ids);
+        h.tag("v1.0.0", "c5000");
+        h.branch("main", "c8999");
+        const auto policy = *derive::make_policy({});
+        Chunks chunks;
+        const auto streamed = derive::backfill(h.refs(), h, policy, {}, chunks);
+        REQUIRE(streamed.has_value());
+        CHECK(streamed->events.empty());
+        CHECK(chunks.expected == std::vector<std::size_t>{9001});
+        REQUIRE(chunks.sizes.size() == 3);
+        CHECK(chunks.sizes == std::vector<std::size_t>{4096, 4096, 809});
+        const auto collected = derive::backfill(h.refs(), h, policy, {});
+        REQUIRE(collected.has_value());
+        REQUIRE(collected->events.size() == 9001);
+        REQUIRE(chunks.all.size() == 9001);
+        for (std::size_t i = 0; i < chunks.all.size(); ++i) {
+            CHECK(model::to_json(chunks.all[i]) == model::to_json(collected->events[i]));
+        }
+        CHECK(streamed->summary.changes == 9000);
+        CHECK(streamed->summary.deployments == 1);
+    }
+}
