@@ -1,5 +1,6 @@
 #include "cli/status_command.hpp"
 
+#include "cli/lag_text.hpp"
 #include "cli/options.hpp"
 #include "outbox/files.hpp"
 #include "outbox/outbox.hpp"
@@ -20,8 +21,10 @@ const char* const k_status_help = R"(Usage: pulse-agent status [OPTIONS] [--json
 Show what `pulse-agent watch` watches and delivered, read from its state file
 (the outbox), also while it runs: whether it runs, every repository with its
 system, last poll, last change and last error, the events queued, delivered
-and parked (see `pulse-agent outbox`), and the last delivery error. Creates
-nothing: with no outbox yet it says so and exits 1.
+and parked (see `pulse-agent outbox`), the lag (the oldest queued event's
+age, how long delivery has been failing, the events delivered in the last 5
+minutes) and the last delivery error. Creates nothing: with no outbox yet it
+says so and exits 1.
 
 Examples:
   pulse-agent status
@@ -34,13 +37,18 @@ struct Report {
     std::optional<long> daemon_pid;
     std::vector<outbox::RepoRecord> repositories;
     outbox::Counts counts;
+    outbox::Lag lag;
     std::string delivery_problem;
 };
 
 Report read_report(const config::Settings& settings) {
     auto box = pipeline::open_outbox_to_read(settings);
-    return {settings.outbox, util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
-            box.repositories().list(), box.counts(model::now()),
+    const auto now = model::now();
+    return {settings.outbox,
+            util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
+            box.repositories().list(),
+            box.counts(now),
+            box.lag(now),
             box.note(pipeline::k_problem_note)};
 }
 
@@ -79,6 +87,7 @@ void print_text(const Report& report) {
     const auto& c = report.counts;
     std::cout << "Events: " << c.queued << " queued (" << c.waiting << " waiting for a retry), "
               << c.delivered << " delivered, " << c.parked << " parked\n";
+    std::cout << "Lag: " << lag_line(report.lag) << "\n";
     std::cout << "Last delivery error: "
               << (report.delivery_problem.empty() ? "none" : report.delivery_problem) << "\n";
 }
@@ -106,6 +115,7 @@ void print_json(const Report& report) {
           {"waiting", c.waiting},
           {"delivered", c.delivered},
           {"parked", c.parked}}},
+        {"lag", lag_json(report.lag)},
         {"last_delivery_error", report.delivery_problem},
     };
     // The last error may quote an answer cut inside a character, a path may
