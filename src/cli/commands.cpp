@@ -4,6 +4,7 @@
 #include "cli/config_command.hpp"
 #include "cli/hook_command.hpp"
 #include "cli/install_hooks.hpp"
+#include "cli/logging.hpp"
 #include "cli/options.hpp"
 #include "cli/outbox_commands.hpp"
 #include "cli/push.hpp"
@@ -41,6 +42,9 @@ Commands:
   status                            what the daemon watches and delivered
   config check [FILE]               check a config file: every key, all errors
   version                           print the version (--verbose: the build, libraries)
+
+Every command also takes --log-level trace|debug|info|warning|error|critical|off
+and --log-format text|json (log lines on stderr; json: one object per line).
 
 Run `pulse-agent COMMAND --help` for a command's options and examples.
 )";
@@ -83,8 +87,9 @@ int dispatch(const std::vector<std::string>& args) {
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> args(argv + 1, argv + argc);
     try {
+        start_logging(args);
         return dispatch(args);
     } catch (const UsageError& e) {
         std::cerr << "pulse-agent: error: " << scrub(e.what())

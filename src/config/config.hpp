@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,18 @@ struct Retention {
     long delivered_days = 30;
 };
 
+// The words log.level and --log-level take.
+inline const std::set<std::string> k_log_levels = {"trace", "debug",    "info", "warning",
+                                                   "error", "critical", "off"};
+
+// How pulse-agent logs (--log-level and --log-format win).
+struct Log {
+    // trace, debug, info, warning, error, critical or off (default info).
+    std::optional<std::string> level;
+    // text, or json: one JSON object per line.
+    std::optional<std::string> format;
+};
+
 // The config file's contents, every key optional.
 struct Config {
     std::string file;
@@ -65,6 +78,7 @@ struct Config {
     Hook hook;
     Watch watch;
     Retention retention;
+    Log log;
     std::vector<Repository> repositories;
 };
 

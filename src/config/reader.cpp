@@ -22,8 +22,8 @@ constexpr long k_max_seconds = 315'360'000;
 
 // The top-level keys of a config file.
 const std::set<std::string> k_sections = {
-    "api_key",  "api_key_file", "base_url", "outbox", "system",    "spool",       "trusted_owners",
-    "timeouts", "retry",        "hook",     "watch",  "retention", "repositories"};
+    "api_key",  "api_key_file", "base_url", "outbox", "system",    "spool", "trusted_owners",
+    "timeouts", "retry",        "hook",     "watch",  "retention", "log",   "repositories"};
 
 // Reads one YAML document into Config, collecting located problems: a key
 // with a problem keeps its fallback and the rest is read all the same.
@@ -332,6 +332,12 @@ private:
                 error_at(node["delivered_days"], "'delivered_days' must not be negative");
             }
         });
+        section(root, "log", [&](const YAML::Node& node) {
+            expect_map(node, "log", {"level", "format"});
+            read_choice(node, "level", config.log.level, k_log_levels,
+                        "trace, debug, info, warning, error, critical or off");
+            read_choice(node, "format", config.log.format, {"text", "json"}, "text or json");
+        });
         section(root, "repositories",
                 [&](const YAML::Node& node) { read_repositories(node, config.repositories); });
     }
@@ -363,16 +369,6 @@ private:
 };
 
 } // namespace
-
-Problem located_problem(const std::string& file_name, const YAML::Mark& mark,
-                        const std::string& message) {
-    Problem problem;
-    problem.line = mark.line + 1;
-    problem.column = mark.column + 1;
-    problem.message = file_name + ":" + std::to_string(problem.line) + ":" +
-                      std::to_string(problem.column) + ": " + message;
-    return problem;
-}
 
 ParsedConfig read_document(const YAML::Node& root, const std::string& file_name,
                            std::string_view text) {
