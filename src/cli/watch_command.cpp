@@ -36,7 +36,10 @@ API key can come from LoadCredential=api-key:FILE.
 
 It logs to stderr (under systemd the journal, each line with its priority):
 --log-level (log.level) says how much, --log-format json (log.format) writes
-one JSON object per line (time, level, message) for a log shipper.
+one JSON object per line (time, level, message) for a log shipper. With
+metrics.listen it serves Prometheus metrics on /metrics and a health check
+on /healthz; with metrics.textfile it writes the metrics to that file after
+every poll cycle (see docs/daemon.md, Monitoring).
 
 Examples:
   pulse-agent watch --config /etc/pulse-agent/config.yaml

@@ -61,6 +61,22 @@ struct Log {
     std::optional<std::string> format;
 };
 
+// What the daemon tells monitoring, in the Prometheus text format.
+struct Metrics {
+    // HOST:PORT where the daemon serves /metrics and /healthz (unset: none).
+    std::optional<std::string> listen;
+    // A file for node_exporter's textfile collector, replaced atomically
+    // after every poll cycle, and by `pulse-agent status --textfile`.
+    std::optional<std::string> textfile;
+};
+
+// When pulse-agent calls itself unhealthy.
+struct Health {
+    // Seconds delivery may keep failing, or polling stall, before /healthz
+    // answers 503 and `status --check` says CRITICAL.
+    long failing_after = 900;
+};
+
 // The config file's contents, every key optional.
 struct Config {
     std::string file;
@@ -79,6 +95,8 @@ struct Config {
     Watch watch;
     Retention retention;
     Log log;
+    Metrics metrics;
+    Health health;
     std::vector<Repository> repositories;
 };
 

@@ -1,6 +1,7 @@
 #include "config/reader.hpp"
 
 #include "config/yaml_text.hpp"
+#include "util/listen_address.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -23,7 +24,8 @@ constexpr long k_max_seconds = 315'360'000;
 // The top-level keys of a config file.
 const std::set<std::string> k_sections = {
     "api_key",  "api_key_file", "base_url", "outbox", "system",    "spool", "trusted_owners",
-    "timeouts", "retry",        "hook",     "watch",  "retention", "log",   "repositories"};
+    "timeouts", "retry",        "hook",     "watch",  "retention", "log",   "metrics",
+    "health",   "repositories"};
 
 // Reads one YAML document into Config, collecting located problems: a key
 // with a problem keeps its fallback and the rest is read all the same.
@@ -338,8 +340,27 @@ private:
                         "trace, debug, info, warning, error, critical or off");
             read_choice(node, "format", config.log.format, {"text", "json"}, "text or json");
         });
+        section(root, "metrics",
+                [&](const YAML::Node& node) { read_metrics(node, config.metrics); });
+        section(root, "health", [&](const YAML::Node& node) {
+            expect_map(node, "health", {"failing_after"});
+            read_seconds(node, "failing_after", config.health.failing_after);
+        });
         section(root, "repositories",
                 [&](const YAML::Node& node) { read_repositories(node, config.repositories); });
+    }
+
+    void read_metrics(const YAML::Node& node, Metrics& metrics) {
+        expect_map(node, "metrics", {"listen", "textfile"});
+        guarded([&] {
+            read(node, "listen", metrics.listen);
+            const auto address = util::parse_listen_address(metrics.listen.value_or("[::]:0"));
+            if (!address) {
+                metrics.listen.reset();
+                error_at(node["listen"], "'listen' " + address.error());
+            }
+        });
+        guarded([&] { read(node, "textfile", metrics.textfile); });
     }
 
     void read_retry(const YAML::Node& node, model::RetryPolicy& retry) {
