@@ -59,8 +59,9 @@ Health judge_health(const HealthFacts& facts) {
         raise(health, reasons, HealthLevel::warning,
               fmt::format("{} event{} parked", facts.parked, facts.parked == 1 ? "" : "s"));
     }
-    reasons.push_back(
-        fmt::format("{} queued, the oldest {} s old", facts.queued, facts.oldest_age));
+    reasons.push_back(facts.queued == 0 ? std::string("nothing queued")
+                                        : fmt::format("{} queued, the oldest {} s old",
+                                                      facts.queued, facts.oldest_age));
     for (std::size_t i = 0; i < reasons.size(); ++i) {
         health.reason += (i == 0 ? "" : "; ") + reasons[i];
     }

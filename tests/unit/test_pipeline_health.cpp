@@ -55,6 +55,9 @@ TEST_SUITE("pipeline::judge_health") {
         CHECK(health.reason ==
               "1 repository failing; 3 events parked; 2 queued, the oldest 5 s old");
         CHECK(pipeline::level_name(health.level) == "WARNING");
+        facts.queued = 0;
+        CHECK(pipeline::judge_health(facts).reason ==
+              "1 repository failing; 3 events parked; nothing queued");
         CHECK(static_cast<int>(pipeline::HealthLevel::unknown) == 3);
     }
 }
