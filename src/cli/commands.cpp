@@ -4,13 +4,14 @@
 #include "cli/config_command.hpp"
 #include "cli/hook_command.hpp"
 #include "cli/install_hooks.hpp"
+#include "cli/logging.hpp"
 #include "cli/options.hpp"
 #include "cli/outbox_commands.hpp"
 #include "cli/push.hpp"
 #include "cli/report_command.hpp"
 #include "cli/status_command.hpp"
+#include "cli/version_command.hpp"
 #include "cli/watch_command.hpp"
-#include "model/version.hpp"
 
 #include <cstdlib>
 #include <functional>
@@ -40,7 +41,10 @@ Commands:
   watch                             poll mirrors and report what appeared (daemon)
   status                            what the daemon watches and delivered
   config check [FILE]               check a config file: every key, all errors
-  version                           print the version
+  version                           print the version (--verbose: the build, libraries)
+
+Every command also takes --log-level trace|debug|info|warning|error|critical|off
+and --log-format text|json (log lines on stderr; json: one object per line).
 
 Run `pulse-agent COMMAND --help` for a command's options and examples.
 )";
@@ -60,6 +64,7 @@ const std::map<std::string, Command>& commands() {
         {"status", cli::run_status},
         {"report", cli::run_report},
         {"config", cli::run_config},
+        {"version", cli::run_version},
     };
     return k_commands;
 }
@@ -69,9 +74,8 @@ int dispatch(const std::vector<std::string>& args) {
         std::cout << k_usage;
         return args.empty() ? k_exit_usage : k_exit_ok;
     }
-    if (args[0] == "version" || args[0] == "--version") {
-        std::cout << "pulse-agent " << model::k_version << "\n";
-        return k_exit_ok;
+    if (args[0] == "--version") {
+        return run_version(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     const auto it = commands().find(args[0]);
     if (it == commands().end()) {
@@ -83,8 +87,9 @@ int dispatch(const std::vector<std::string>& args) {
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> args(argv + 1, argv + argc);
     try {
+        start_logging(args);
         return dispatch(args);
     } catch (const UsageError& e) {
         std::cerr << "pulse-agent: error: " << scrub(e.what())

@@ -1,11 +1,13 @@
 #include "cli/options.hpp"
 
+#include "cli/logging.hpp"
 #include "pipeline/owner_trust.hpp"
 #include "sender/http_client.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <spdlog/spdlog.h>
 #include <sstream>
 
 namespace cli {
@@ -25,6 +27,8 @@ Environment:
   PULSE_API_KEY       API key, so it does not show in `ps` (PULSE_API_KEY_FILE: a file)
   PULSE_BASE_URL      API base URL
   PULSE_OUTBOX        outbox file
+  PULSE_LOG_LEVEL     log level (--log-level, log.level; default info)
+  PULSE_LOG_FORMAT    log lines as text or json (--log-format, log.format)
 Precedence: flags > environment > config file > defaults.
 )";
 
@@ -85,6 +89,9 @@ config::Settings load_settings(const config::Overrides& overrides, config::KeyUs
     auto settings =
         model::value_or_throw(config::resolve_settings(overrides, process_getenv, key_use));
     resolved_key() = settings.api_key.value_or("");
+    apply_config_logging(settings.file.log);
+    spdlog::debug("config '{}', outbox '{}', API {}", settings.config_path,
+                  settings.outbox.string(), settings.base_url);
     for (const auto& name : pipeline::trust_configured_owners(settings)) {
         std::cerr << "pulse-agent: warning: " << settings.config_path << ": trusted_owners names '"
                   << name << "', who is no user here\n";
@@ -95,6 +102,7 @@ config::Settings load_settings(const config::Overrides& overrides, config::KeyUs
 config::TolerantSettings load_tolerant_settings(const config::Tolerance& tolerance) {
     auto tolerant = model::value_or_throw(
         config::resolve_tolerant_settings({}, process_getenv, config::KeyUse::skip, tolerance));
+    apply_config_logging(tolerant.settings.file.log);
     // A hook prints nothing of it: `config check` names users that do not exist.
     pipeline::trust_configured_owners(tolerant.settings);
     return tolerant;

@@ -1,5 +1,6 @@
 #include "cli/outbox_commands.hpp"
 
+#include "cli/lag_text.hpp"
 #include "cli/options.hpp"
 #include "cli/outbox_maintenance.hpp"
 #include "hook/detached_delivery.hpp"
@@ -40,10 +41,12 @@ const char* const k_outbox_help = R"(Usage: pulse-agent outbox [OPTIONS]
        pulse-agent outbox check | recover | prune
        pulse-agent outbox backup FILE [--force]
 
-Show the outbox: how many events are queued, delivered and parked, how many
-pushes recorded by post-receive hooks wait to be derived or are parked, the
-last delivery problem, and every parked event and push with its ID and the
-reason. Parked means waiting for you: the API rejected the event (4xx) or
+Show the outbox: how many events are queued, delivered and parked, the lag
+(the oldest queued event's age, how long delivery has been failing, the
+events delivered in the last 5 minutes), how many pushes recorded by
+post-receive hooks wait to be derived or are parked, the last delivery
+problem, and every parked event and push with its ID and the reason; with
+--json the counts, the lag and the problem as one JSON object. Parked means waiting for you: the API rejected the event (4xx) or
 failed on it for longer than retry.max_age, or a push could not be derived.
 
   list     every event: ID, state, system, type, id, attempts, last error; with
@@ -71,6 +74,7 @@ failed on it for longer than retry.max_age, or a push could not be derived.
 
 Examples:
   pulse-agent outbox
+  pulse-agent outbox --json
   pulse-agent outbox list --json --state parked
   pulse-agent outbox retry --all
   pulse-agent outbox backup /var/backups/pulse-outbox.db
@@ -151,11 +155,13 @@ int list_events(const std::vector<std::string>& args) {
 }
 
 void print_summary(const config::Settings& settings, outbox::Outbox& box) {
-    const auto counts = box.counts(model::now());
+    const auto now = model::now();
+    const auto counts = box.counts(now);
     std::cout << "outbox: " << settings.outbox.string() << "\n"
               << "queued: " << counts.queued << " (" << counts.waiting << " waiting to retry)\n"
               << "delivered: " << counts.delivered << "\n"
-              << "parked: " << counts.parked << "\n";
+              << "parked: " << counts.parked << "\n"
+              << "lag: " << lag_line(box.lag(now)) << "\n";
     const auto pushed = box.pushes().counts();
     std::cout << "recorded pushes: " << pushed.waiting << " waiting to be derived, "
               << pushed.failed << " parked\n";
@@ -184,6 +190,24 @@ void print_summary(const config::Settings& settings, outbox::Outbox& box) {
         std::cout << "(`pulse-agent outbox retry ID|--all` queues them again, "
                      "`pulse-agent outbox drop ID` forgets one)\n";
     }
+}
+
+void print_summary_json(const config::Settings& settings, outbox::Outbox& box) {
+    const auto now = model::now();
+    const auto counts = box.counts(now);
+    const auto pushed = box.pushes().counts();
+    const nlohmann::ordered_json json = {
+        {"outbox", settings.outbox.string()},
+        {"events",
+         {{"queued", counts.queued},
+          {"waiting", counts.waiting},
+          {"delivered", counts.delivered},
+          {"parked", counts.parked}}},
+        {"lag", lag_json(box.lag(now))},
+        {"recorded_pushes", {{"waiting", pushed.waiting}, {"parked", pushed.failed}}},
+        {"last_delivery_problem", box.note(pipeline::k_problem_note)},
+    };
+    std::cout << json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
 }
 
 } // namespace
@@ -252,7 +276,7 @@ int run_outbox(const std::vector<std::string>& args) {
         config::Overrides overrides;
         po::options_description options("Options");
         add_common_options(options, overrides);
-        options.add_options()("json", "with `list`: one JSON object per line")(
+        options.add_options()("json", "one JSON object (with `list`: one per line)")(
             "state", po::value<std::string>(), "with `list`: only queued, delivered or parked")(
             "all", "with `retry`: every parked event and push")(
             "force", "with `backup`: replace an existing file");
@@ -269,10 +293,12 @@ int run_outbox(const std::vector<std::string>& args) {
     config::Overrides overrides;
     po::options_description options("Options");
     add_common_options(options, overrides);
+    bool json = false;
+    options.add_options()("json", po::bool_switch(&json), "one JSON object");
     parse(args, options);
     const auto settings = load_settings(overrides, config::KeyUse::skip);
     auto box = pipeline::open_outbox_to_read(settings);
-    print_summary(settings, box);
+    json ? print_summary_json(settings, box) : print_summary(settings, box);
     return k_exit_ok;
 }
 

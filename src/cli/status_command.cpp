@@ -1,6 +1,8 @@
 #include "cli/status_command.hpp"
 
+#include "cli/lag_text.hpp"
 #include "cli/options.hpp"
+#include "cli/status_check.hpp"
 #include "outbox/files.hpp"
 #include "outbox/outbox.hpp"
 #include "outbox/repo_state.hpp"
@@ -15,17 +17,30 @@ namespace cli {
 
 namespace {
 
-const char* const k_status_help = R"(Usage: pulse-agent status [OPTIONS] [--json]
+const char* const k_status_help =
+    R"(Usage: pulse-agent status [OPTIONS] [--json | --check | --metrics | --write-metrics]
 
 Show what `pulse-agent watch` watches and delivered, read from its state file
 (the outbox), also while it runs: whether it runs, every repository with its
 system, last poll, last change and last error, the events queued, delivered
-and parked (see `pulse-agent outbox`), and the last delivery error. Creates
-nothing: with no outbox yet it says so and exits 1.
+and parked (see `pulse-agent outbox`), the lag (the oldest queued event's
+age, how long delivery has been failing, the events delivered in the last 5
+minutes) and the last delivery error. Creates nothing: with no outbox yet it
+says so and exits 1.
+
+--check judges it instead, as the daemon's /healthz does, in one line for
+Nagios or a cron job, with the exit code 0 OK, 1 WARNING (a repository fails,
+events are parked), 2 CRITICAL (delivery has failed, or no repository was
+polled, for longer than health.failing_after seconds), 3 UNKNOWN (the outbox
+cannot be read). --metrics prints what the outbox shows in the Prometheus
+text format; --write-metrics writes that to metrics.textfile atomically, for
+node_exporter's textfile collector where no daemon serves /metrics.
 
 Examples:
   pulse-agent status
   pulse-agent status --config /etc/pulse-agent/config.yaml --json
+  pulse-agent status --check
+  pulse-agent status --write-metrics
 )";
 
 // Everything status prints, read once.
@@ -34,13 +49,18 @@ struct Report {
     std::optional<long> daemon_pid;
     std::vector<outbox::RepoRecord> repositories;
     outbox::Counts counts;
+    outbox::Lag lag;
     std::string delivery_problem;
 };
 
 Report read_report(const config::Settings& settings) {
     auto box = pipeline::open_outbox_to_read(settings);
-    return {settings.outbox, util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
-            box.repositories().list(), box.counts(model::now()),
+    const auto now = model::now();
+    return {settings.outbox,
+            util::FileLock::holder(outbox::state_lock_path(settings.outbox)),
+            box.repositories().list(),
+            box.counts(now),
+            box.lag(now),
             box.note(pipeline::k_problem_note)};
 }
 
@@ -79,6 +99,7 @@ void print_text(const Report& report) {
     const auto& c = report.counts;
     std::cout << "Events: " << c.queued << " queued (" << c.waiting << " waiting for a retry), "
               << c.delivered << " delivered, " << c.parked << " parked\n";
+    std::cout << "Lag: " << lag_line(report.lag) << "\n";
     std::cout << "Last delivery error: "
               << (report.delivery_problem.empty() ? "none" : report.delivery_problem) << "\n";
 }
@@ -106,6 +127,7 @@ void print_json(const Report& report) {
           {"waiting", c.waiting},
           {"delivered", c.delivered},
           {"parked", c.parked}}},
+        {"lag", lag_json(report.lag)},
         {"last_delivery_error", report.delivery_problem},
     };
     // The last error may quote an answer cut inside a character, a path may
@@ -118,16 +140,32 @@ void print_json(const Report& report) {
 int run_status(const std::vector<std::string>& args) {
     config::Overrides overrides;
     bool json = false;
+    bool check = false;
+    bool metrics = false;
+    bool write_metrics = false;
     cli::po::options_description description("Options");
     cli::add_common_options(description, overrides);
-    description.add_options()("json", cli::po::bool_switch(&json),
-                              "print one JSON object")("help,h", "show this help");
+    description.add_options()("json", cli::po::bool_switch(&json), "print one JSON object")(
+        "check", cli::po::bool_switch(&check), "judge health; exit 0 OK, 1, 2, 3 as Nagios")(
+        "metrics", cli::po::bool_switch(&metrics), "print the metrics (Prometheus text format)")(
+        "write-metrics", cli::po::bool_switch(&write_metrics),
+        "write the metrics to metrics.textfile")("help,h", "show this help");
     const auto vm = cli::parse(args, description);
     if (vm.count("help")) {
         std::cout << k_status_help << "\n" << description << "\n" << cli::k_exit_codes_help;
         return cli::k_exit_ok;
     }
-    const auto report = read_report(cli::load_settings(overrides, config::KeyUse::skip));
+    if (json + check + metrics + write_metrics > 1) {
+        throw UsageError("--json, --check, --metrics and --write-metrics go one at a time");
+    }
+    if (check) {
+        return check_status(overrides);
+    }
+    const auto settings = cli::load_settings(overrides, config::KeyUse::skip);
+    if (metrics || write_metrics) {
+        return status_metrics(settings, write_metrics);
+    }
+    const auto report = read_report(settings);
     json ? print_json(report) : print_text(report);
     return cli::k_exit_ok;
 }

@@ -1,8 +1,8 @@
 #include "cli/watch_command.hpp"
 
+#include "cli/logging.hpp"
 #include "cli/options.hpp"
 #include "daemon/daemon.hpp"
-#include "daemon/journal_log.hpp"
 #include "outbox/files.hpp"
 #include "pipeline/delivery.hpp"
 #include "util/file_lock.hpp"
@@ -33,6 +33,13 @@ every cycle.
 Runs in the foreground, for systemd (Type=notify, see docs/daemon.md):
 SIGTERM or SIGINT stop it, SIGHUP reloads the config file. Under systemd the
 API key can come from LoadCredential=api-key:FILE.
+
+It logs to stderr (under systemd the journal, each line with its priority):
+--log-level (log.level) says how much, --log-format json (log.format) writes
+one JSON object per line (time, level, message) for a log shipper. With
+metrics.listen it serves Prometheus metrics on /metrics and a health check
+on /healthz; with metrics.textfile it writes the metrics to that file after
+every poll cycle (see docs/daemon.md, Monitoring).
 
 Examples:
   pulse-agent watch --config /etc/pulse-agent/config.yaml
@@ -101,7 +108,7 @@ int run_watch(const std::vector<std::string>& args) {
     }
     // Before anything else, so that a second daemon's error reaches the terminal.
     const auto lock = lock_state_file(plan.settings.outbox);
-    pulse_daemon::log_to_stderr();
+    apply_config_logging(plan.settings.file.log);
     spdlog::info("{}", pulse_daemon::describe_plan(plan));
     if (plan.repositories.empty()) {
         spdlog::warn("no repositories configured (config `repositories:` or --repo): only "

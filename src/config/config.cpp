@@ -73,6 +73,16 @@ YAML::Node only_document(const std::string& text, const std::string& file_name) 
 
 } // namespace
 
+Problem located_problem(const std::string& file_name, const YAML::Mark& mark,
+                        const std::string& message) {
+    Problem problem;
+    problem.line = mark.line + 1;
+    problem.column = mark.column + 1;
+    problem.message = file_name + ":" + std::to_string(problem.line) + ":" +
+                      std::to_string(problem.column) + ": " + message;
+    return problem;
+}
+
 ParsedConfig read_config(std::string_view text, const std::string& file_name) {
     const std::string owned(text);
     try {

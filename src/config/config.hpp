@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,34 @@ struct Retention {
     long delivered_days = 30;
 };
 
+// The words log.level and --log-level take.
+inline const std::set<std::string> k_log_levels = {"trace", "debug",    "info", "warning",
+                                                   "error", "critical", "off"};
+
+// How pulse-agent logs (--log-level and --log-format win).
+struct Log {
+    // trace, debug, info, warning, error, critical or off (default info).
+    std::optional<std::string> level;
+    // text, or json: one JSON object per line.
+    std::optional<std::string> format;
+};
+
+// What the daemon tells monitoring, in the Prometheus text format.
+struct Metrics {
+    // HOST:PORT where the daemon serves /metrics and /healthz (unset: none).
+    std::optional<std::string> listen;
+    // A file for node_exporter's textfile collector, replaced atomically
+    // after every poll cycle, and by `pulse-agent status --textfile`.
+    std::optional<std::string> textfile;
+};
+
+// When pulse-agent calls itself unhealthy.
+struct Health {
+    // Seconds delivery may keep failing, or polling stall, before /healthz
+    // answers 503 and `status --check` says CRITICAL.
+    long failing_after = 900;
+};
+
 // The config file's contents, every key optional.
 struct Config {
     std::string file;
@@ -66,6 +95,9 @@ struct Config {
     Hook hook;
     Watch watch;
     Retention retention;
+    Log log;
+    Metrics metrics;
+    Health health;
     std::vector<Repository> repositories;
 };
 

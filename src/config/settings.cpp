@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace config {
@@ -93,11 +94,19 @@ void resolve_paths_and_names(Settings& settings, const Overrides& overrides, con
             .value_or("");
 }
 
+// Return whether this process's user owns the service's state folder: the
+// service's own user (systemd gives StateDirectory= to User=), who then finds
+// the service's outbox from any command (`sudo -u pulse-agent pulse-agent status`).
+bool owns_service_state() {
+    struct stat st;
+    return ::stat(k_service_state_dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid();
+}
+
 } // namespace
 
 std::filesystem::path default_outbox_path(const Getenv& getenv) {
-    if (geteuid() == 0) {
-        return "/var/lib/pulse-agent/outbox.db";
+    if (geteuid() == 0 || owns_service_state()) {
+        return std::filesystem::path(k_service_state_dir) / "outbox.db";
     }
     if (auto state = from_env(getenv, "XDG_STATE_HOME")) {
         return std::filesystem::path(*state) / "pulse-agent" / "outbox.db";
@@ -105,7 +114,7 @@ std::filesystem::path default_outbox_path(const Getenv& getenv) {
     if (auto home = from_env(getenv, "HOME")) {
         return std::filesystem::path(*home) / ".local/state/pulse-agent/outbox.db";
     }
-    return "/var/lib/pulse-agent/outbox.db";
+    return std::filesystem::path(k_service_state_dir) / "outbox.db";
 }
 
 std::vector<std::string> anchor_for_hook(Settings& settings, const Getenv& getenv) {

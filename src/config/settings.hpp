@@ -65,8 +65,12 @@ inline constexpr const char* k_default_base_url = "https://ingestion.pulse.codac
 // The config file read when neither --config nor PULSE_CONFIG names one.
 inline constexpr const char* k_default_config_path = "/etc/pulse-agent/config.yaml";
 
-// Return where the outbox lives by default: /var/lib/pulse-agent for root,
-// the XDG state folder for everyone else.
+// The service's state folder (the unit's StateDirectory=).
+inline constexpr const char* k_service_state_dir = "/var/lib/pulse-agent";
+
+// Return where the outbox lives by default: in k_service_state_dir for root
+// and for the user who owns that folder (the service's), the XDG state
+// folder for everyone else.
 std::filesystem::path default_outbox_path(const Getenv& getenv);
 
 // How a command takes problems in the config file.

@@ -46,12 +46,14 @@ std::filesystem::path prepared_spool(const config::Settings& settings) {
 Daemon::Daemon(WatchOptions options, WatchPlan plan, Signals& signals)
     : m_options(std::move(options)), m_plan(std::move(plan)), m_signals(signals),
       m_box(model::value_or_throw(outbox::Outbox::open(m_plan.settings.outbox))),
-      m_delivery(m_plan.settings.outbox, pipeline::courier_options(m_plan.settings),
-                 signals.stop_flag()),
+      m_metrics(std::make_shared<DaemonMetrics>(model::now())),
+      m_delivery(m_plan.settings.outbox, observed_courier_options(), signals.stop_flag()),
+      m_metrics_server(m_plan.settings.outbox, m_metrics),
       m_spool_watcher(prepared_spool(m_plan.settings), signals) {}
 
 void Daemon::run() {
     m_delivery.start();
+    m_metrics_server.configure(m_plan.settings.file);
     if (!m_spool_watcher.problem().empty()) {
         spdlog::warn("pushes that hooks spool are taken at each poll, not at once: {}",
                      m_spool_watcher.problem());
@@ -75,10 +77,13 @@ bool Daemon::run_once() {
     if (!m_signals.stop_requested()) {
         m_delivery.deliver_due(pipeline::delivery_lock_patience(m_plan.settings));
     }
+    m_metrics_server.configure(m_plan.settings.file, false);
+    m_metrics_server.write_textfile();
     return failed == 0;
 }
 
 std::size_t Daemon::cycle() {
+    const auto started = Clock::now();
     std::size_t failed = update_watches();
     // Spooled pushes first: a poll that saw their commits first would time
     // them at the poll, not at the push.
@@ -108,12 +113,16 @@ std::size_t Daemon::cycle() {
         m_counted_at = Clock::now();
     }
     m_notifier.status(status_line());
+    m_metrics->cycle_done(std::chrono::duration<double>(Clock::now() - started).count(),
+                          model::now());
+    m_metrics_server.write_textfile();
     return failed;
 }
 
 std::size_t Daemon::derive_recorded_pushes() {
     const auto report =
         pipeline::derive_recorded_pushes(m_plan.settings, m_box, std::chrono::milliseconds(0));
+    m_metrics->pushes_done(report.taken, report.pushes, report.failed);
     for (const auto& line : report.lines) {
         spdlog::info("recorded push: {}", line);
     }
@@ -138,7 +147,11 @@ std::optional<outbox::PollMark> Daemon::poll(RepositoryWatch& watch, std::size_t
     }
     note_problem(path + " (fetch)", fetch_problem);
     PollContext context{m_box, m_plan.settings};
+    const auto started = Clock::now();
     const auto result = watch.poll(context);
+    spdlog::debug("{}: polled in {:.3f} s, {} event{} queued", path,
+                  std::chrono::duration<double>(Clock::now() - started).count(), result.queued,
+                  result.queued == 1 ? "" : "s");
     note_problem(path, result.error);
     queued += result.queued;
     const auto& error = result.error.empty() ? fetch_problem : result.error;
@@ -236,7 +249,8 @@ void Daemon::reload() {
     }
     m_plan = std::move(*plan);
     m_settings_changed = true;
-    m_delivery.reconfigure(pipeline::courier_options(m_plan.settings));
+    m_delivery.reconfigure(observed_courier_options());
+    m_metrics_server.configure(m_plan.settings.file);
     spdlog::info("reloaded: {}", describe_plan(m_plan));
     m_notifier.ready(status_line());
 }
@@ -268,6 +282,18 @@ std::string Daemon::status_line() {
         text += "; last error: " + error;
     }
     return text;
+}
+
+pipeline::CourierOptions Daemon::observed_courier_options() const {
+    auto options = pipeline::courier_options(m_plan.settings);
+    options.observe = [metrics = m_metrics](const pipeline::DeliverySample& sample) {
+        metrics->observe(sample, model::now());
+        spdlog::debug("delivery: {} in {:.3f} s",
+                      sample.status == 0 ? std::string("no answer")
+                                         : "HTTP " + std::to_string(sample.status),
+                      sample.seconds);
+    };
+    return options;
 }
 
 void Daemon::shut_down() {

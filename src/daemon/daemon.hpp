@@ -1,6 +1,8 @@
 #pragma once
 
+#include "daemon/daemon_metrics.hpp"
 #include "daemon/delivery_loop.hpp"
+#include "daemon/metrics_server.hpp"
 #include "daemon/repository_watch.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signals.hpp"
@@ -58,13 +60,19 @@ private:
     std::string status_line();
     // Stop the delivery thread (abandoning a hanging request) and say goodbye.
     void shut_down();
+    // Return the courier options for the settings, telling the metrics of
+    // every answer.
+    pipeline::CourierOptions observed_courier_options() const;
 
     WatchOptions m_options;
     WatchPlan m_plan;
     Signals& m_signals;
     outbox::Outbox m_box;
     ServiceNotifier m_notifier;
+    // Shared with the courier's observer, which the delivery thread calls.
+    std::shared_ptr<DaemonMetrics> m_metrics;
     DeliveryLoop m_delivery;
+    MetricsServer m_metrics_server;
     SpoolWatcher m_spool_watcher;
     std::map<std::string, RepositoryWatch> m_watches;
     std::map<std::string, std::string> m_problems;

@@ -8,6 +8,10 @@
 
 namespace outbox {
 
+std::string sqlite_version() {
+    return sqlite3_libversion();
+}
+
 namespace {
 
 bool is_damage(int rc) {

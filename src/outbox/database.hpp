@@ -13,6 +13,9 @@ struct sqlite3_stmt;
 
 namespace outbox {
 
+// Return the version of the SQLite library this process runs ("3.40.1").
+std::string sqlite_version();
+
 // A prepared statement; reset on destruction so it can be reused.
 class Statement {
 public:

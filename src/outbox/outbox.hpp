@@ -2,7 +2,9 @@
 
 #include "model/error.hpp"
 #include "model/event.hpp"
+#include "outbox/census.hpp"
 #include "outbox/database.hpp"
+#include "outbox/lag.hpp"
 #include "outbox/push_queue.hpp"
 #include "outbox/repo_state.hpp"
 
@@ -185,6 +187,12 @@ public:
     std::optional<model::UnixSeconds> deployment_time(std::string_view system, std::string_view id);
     // Return how many events are in each state.
     Counts counts(model::UnixSeconds now);
+    // Return how far delivery lags at `now`: the oldest queued event, the
+    // failures, the deliveries of the last `window` seconds (lag.cpp).
+    Lag lag(model::UnixSeconds now, std::int64_t window = k_lag_window);
+    // Return the events by system, type and state, the watched and failing
+    // repositories and the recorded pushes, for the metrics (census.cpp).
+    Census census();
     // Return every event, or those in one state, oldest first.
     std::vector<Record> list(std::optional<State> state = std::nullopt);
     // Call `visit` with every event, or those in one state, oldest first,

@@ -188,6 +188,7 @@ DerivationReport derive_recorded_pushes(const config::Settings& settings, outbox
         return report;
     }
     auto intake = take_spooled_pushes(settings, box);
+    report.taken = intake.taken;
     report.problems = std::move(intake.problems);
     auto queue = box.pushes();
     // Pushes recorded while we work are picked up by the next pass; one that

@@ -18,6 +18,9 @@ namespace pipeline {
 
 // What one round of derivation did.
 struct DerivationReport {
+    // Pushes taken from the spool into the outbox.
+    std::size_t taken = 0;
+    // Pushes derived.
     std::size_t pushes = 0;
     std::size_t changes = 0;
     std::size_t deployments = 0;

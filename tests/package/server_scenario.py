@@ -250,6 +250,7 @@ class Scenario:
         config.write_text(good)
         self.wait_for_delivered({late})
 
+        self.check_status_as_service_user()
         self.check_secrets()
         self.check_exactly_once(times)
         assert self.remote_lines == [], "remote: lines on pushes: %s" % self.remote_lines
@@ -268,6 +269,28 @@ class Scenario:
         systems = {r.query.get("system") for r in self.server.delivered
                    if r.json.get("change_id") == made}
         assert systems == {"lib"}, systems
+
+    def check_status_as_service_user(self):
+        """`sudo -u pulse-agent pulse-agent status` reads the service's outbox,
+        with the packaged config (which names it) and with a config that does
+        not (the default of the user who owns /var/lib/pulse-agent), whatever
+        HOME sudo leaves (the user's home, or a /home one as in issue 16)."""
+        config = Path("/etc/pulse-agent/config.yaml")
+        good = config.read_text()
+        assert "\noutbox: /var/lib/pulse-agent/outbox.db\n" in good
+        try:
+            for text in (good, good.replace("\noutbox: /var/lib/pulse-agent/outbox.db\n", "\n")):
+                config.write_text(text)
+                for home in ("/var/lib/pulse-agent", "/home/pulse-agent"):
+                    done = sh("pulse-agent status --json", user="pulse-agent",
+                              env={"HOME": home, "USER": "pulse-agent"})
+                    status = json.loads(done.stdout)
+                    assert status["state_file"] == "/var/lib/pulse-agent/outbox.db", status
+                    paths = {r["path"] for r in status["repositories"]}
+                    assert paths == {"/srv/git/shop.git", "/srv/git/lib.git"}, status
+                    assert status["events"]["delivered"] >= 8, status
+        finally:
+            config.write_text(good)
 
     def check_secrets(self):
         for path in ("/etc/pulse-agent/api-key", "/var/lib/pulse-agent/outbox.db"):
