@@ -15,6 +15,8 @@ constexpr double k_decrease = 0.9;
 // keeps loopback's jitter of a millisecond from counting) is rising.
 constexpr double k_rising_ratio = 1.5;
 constexpr double k_rising_margin = 0.002;
+// How many rising round trips in a row make a cut.
+constexpr int k_rising_intervals = 2;
 // How fast the smoothed and usual round trip times follow the samples.
 constexpr double k_smoothing = 0.125;
 constexpr double k_baseline_weight = 0.1;
@@ -86,12 +88,17 @@ void ConcurrencyLimit::end_interval(Clock::time_point now) {
         m_baseline = mean;
     }
     if (mean > m_baseline * k_rising_ratio + k_rising_margin) {
-        // Queueing somewhere, not a refusal: cut, but remember no level of trouble.
-        if (m_last_cut == Clock::time_point{} || now - m_last_cut >= interval()) {
+        // Two slow round trips in a row are queueing somewhere (one is a
+        // stall: a busy machine, a pause of the server's): cut, but remember
+        // no level of trouble, as the server refused nothing.
+        if (++m_rising >= k_rising_intervals &&
+            (m_last_cut == Clock::time_point{} || now - m_last_cut >= interval())) {
+            m_rising = 0;
             cut(now, false);
         }
         return;
     }
+    m_rising = 0;
     m_baseline += k_baseline_weight * (mean - m_baseline);
     if (!reached || m_limit >= m_maximum) {
         return;

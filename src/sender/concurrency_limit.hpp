@@ -10,8 +10,8 @@ namespace sender {
 // starting from one request, the limit doubles every round trip while the
 // limit is used and the round trip time stays flat (slow start); after the
 // first sign of trouble it grows by one per round trip (additive increase)
-// and is cut by 10% on back-pressure (429, 503, a timeout) or a round trip
-// time well above its usual (multiplicative decrease). The level where the
+// and is cut by 10% on back-pressure (429, 503, a timeout) or on two round
+// trips in a row well above the usual (multiplicative decrease). The level where the
 // server last pushed back is remembered: the limit reaches it again only
 // after a wait that doubles each time the server pushes back there (5 s to
 // 60 s), so a server with a hard cap sees a probe now and then, not one per
@@ -66,6 +66,8 @@ private:
     double m_sum = 0;
     std::size_t m_count = 0;
     bool m_limit_reached = false;
+    // Rising intervals in a row.
+    int m_rising = 0;
 };
 
 } // namespace sender

@@ -110,19 +110,31 @@ TEST_SUITE("sender::ConcurrencyLimit") {
         CHECK(d.limit.current() == 19);
     }
 
-    TEST_CASE("a round trip time well above the usual is trouble too") {
-        Driver d(64);
+    TEST_CASE("two round trips in a row well above the usual are trouble, one is a stall") {
+        sender::ConcurrencyLimit limit(64);
+        auto now = Clock::time_point{} + 1000s;
+        // One answer per round trip, each closing a judged interval.
+        const auto answer = [&](Clock::duration rtt) {
+            limit.note_in_flight(limit.current());
+            now += 51ms;
+            limit.on_answer(rtt, now);
+        };
         for (int i = 0; i < 6; ++i) {
-            d.round_trip();
+            answer(50ms);
         }
-        REQUIRE(d.limit.current() == 64);
-        d.round_trip(200ms);
-        d.round_trip(200ms);
-        CHECK(d.limit.current() == 32); // the first trouble ends slow start: halved
+        REQUIRE(limit.current() == 64);
+        answer(200ms);
+        CHECK(limit.current() == 64);
+        answer(50ms);
+        CHECK(limit.current() == 64);
+        answer(200ms);
+        answer(200ms);
+        CHECK(limit.current() == 32); // the first trouble ends slow start: halved
         // Queueing, not a refusal: no level of trouble to wait at, it grows straight back.
-        d.round_trip();
-        d.run_for(2s);
-        CHECK(d.limit.current() == 64);
+        for (int i = 0; i < 40; ++i) {
+            answer(50ms);
+        }
+        CHECK(limit.current() == 64);
     }
 
     TEST_CASE("restart goes back to one request in slow start") {
