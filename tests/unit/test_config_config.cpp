@@ -84,7 +84,7 @@ repositories:
 
     TEST_CASE("delivery.concurrency and stop_grace are read, within their bounds") {
         const auto defaults = config::parse_config("", "c.yaml").value().delivery;
-        CHECK(defaults.concurrency == 64);
+        CHECK(defaults.concurrency == 100);
         CHECK(defaults.stop_grace == 10);
         const auto read =
             config::parse_config("delivery:\n  concurrency: 8\n  stop_grace: 3\n", "c.yaml")
