@@ -306,9 +306,9 @@ class Scenario:
         for commit, pushed in times.items():
             sent = by_id[commit]["time_created"]
             stamp = time.mktime(time.strptime(sent, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
-            # The hook's clock is time(2), the kernel's coarse clock, which
-            # may lag Python's by a tick: a push started at hh:mm:59.0004 can
-            # be timed hh:mm:58.
+            # A spooled push's time is capped at its file's ctime, which the
+            # kernel keeps on a coarse clock a tick behind: a push started at
+            # hh:mm:59.0004 can be timed hh:mm:58.
             assert pushed - 1.05 <= stamp <= pushed + 2, (
                 "change %s timed %s, pushed at %s" % (commit, sent, pushed))
         systems = {r.query.get("system") for r in self.server.delivered}
