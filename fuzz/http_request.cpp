@@ -2,8 +2,9 @@
 // metrics listener sends): never a crash; a request found has an upper-case
 // method and a path that starts with '/' and has no query; the answer is the
 // same however the bytes were split across reads.
-#include "check.hpp"
 #include "util/http_request.hpp"
+
+#include "check.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,8 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const char c : request.method) {
             fuzz::check(c >= 'A' && c <= 'Z', "a method is upper-case letters");
         }
-        fuzz::check(!request.path.empty() && request.path.front() == '/',
-                    "a path starts with '/'");
+        fuzz::check(!request.path.empty() && request.path.front() == '/', "a path starts with '/'");
         fuzz::check(request.path.find('?') == std::string::npos, "a path has no query");
     }
     // A complete head stays complete, with the same answer, when more bytes follow.

@@ -114,7 +114,7 @@ void apply_config_logging(const config::Log& log) {
         return;
     }
     use_logging(choice.level.value_or(log.level.value_or("info")),
-          choice.format.value_or(log.format.value_or("text")));
+                choice.format.value_or(log.format.value_or("text")));
 }
 
 } // namespace cli
