@@ -1,7 +1,6 @@
 #include "pipeline/courier.hpp"
 
 #include "model/version.hpp"
-#include "sender/backoff.hpp"
 #include "sender/http_client.hpp"
 
 #include <algorithm>
