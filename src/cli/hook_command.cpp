@@ -24,7 +24,7 @@ namespace {
 
 const char* const k_hook_help = R"(Usage: pulse-agent hook post-receive [--chain HOOK]
        pulse-agent hook pre-push [--chain HOOK] REMOTE URL
-       pulse-agent hook deliver
+       pulse-agent hook deliver [--api-key-stdin]
 
 Run as a git hook; `pulse-agent install-hooks` sets this up. Reads the push
 from standard input as git writes it and records it in the outbox, durably;
@@ -43,6 +43,10 @@ source, /usr/share/doc/pulse-agent/derivation.md when installed):
                 `hook.deliver: background` and an API key); prints notes, such
                 as a moved release tag, and errors. `flush` and the daemon
                 derive recorded pushes too, so none waits for the next push.
+                With --api-key-stdin it reads the API key from standard input
+                (as PULSE_API_KEY would give it): how a hook whose environment
+                holds the key (a local push) hands it over without leaving it
+                in the detached process's environment.
 
 Recording reads only outbox, spool, system, hook, repositories and
 trusted_owners from the config file, and never the API key (`hook deliver`
@@ -206,9 +210,39 @@ bool read_key_if_delivering(config::Settings& settings) {
     }
 }
 
-int run_delivery() {
+// Take the API key a hook handed over on standard input (at most a pipe's
+// worth; trailing line ends dropped) in place of PULSE_API_KEY.
+void take_handed_key() {
+    std::string key(65536, '\0');
+    std::size_t used = 0;
+    while (used < key.size()) {
+        const auto n = ::read(STDIN_FILENO, key.data() + used, key.size() - used);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(n);
+    }
+    key.resize(used);
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
+        key.pop_back();
+    }
+    cli::use_handed_api_key(std::move(key));
+}
+
+int run_delivery(const std::vector<std::string>& args) {
+    if (args.size() > 2 || (args.size() == 2 && args[1] != hook::k_key_on_stdin_flag)) {
+        std::cerr << "pulse-agent: error: hook deliver takes only " << hook::k_key_on_stdin_flag
+                  << " (see `pulse-agent hook --help`)\n";
+        return k_exit_usage;
+    }
     ::setpriority(PRIO_PROCESS, 0, k_background_niceness);
     hook::clear_git_environment();
+    if (args.size() == 2) {
+        take_handed_key();
+    }
     try {
         // What it derives and sends must be as configured: no fallbacks.
         auto settings = cli::load_tolerant_settings({config::k_hook_delivery_keys, false}).settings;
@@ -230,7 +264,7 @@ int run_hook(const std::vector<std::string>& args) {
         return 0;
     }
     if (args[0] == "deliver") {
-        return run_delivery();
+        return run_delivery(args);
     }
     // A hook's output goes to a client that may hang up; that must not stop us.
     std::signal(SIGPIPE, SIG_IGN);

@@ -79,7 +79,16 @@ std::string& resolved_key() {
     return key;
 }
 
+// The API key a hook handed over; empty for none.
+std::string& handed_key() {
+    static std::string key;
+    return key;
+}
+
 const char* process_getenv(const char* name) {
+    if (!handed_key().empty() && std::string_view(name) == "PULSE_API_KEY") {
+        return handed_key().c_str();
+    }
     return std::getenv(name);
 }
 
@@ -108,13 +117,17 @@ config::TolerantSettings load_tolerant_settings(const config::Tolerance& toleran
     return tolerant;
 }
 
+void use_handed_api_key(std::string key) {
+    handed_key() = std::move(key);
+}
+
 void read_api_key(config::Settings& settings) {
     settings.api_key = model::value_or_throw(settings.key_source.read());
     resolved_key() = settings.api_key.value_or("");
 }
 
 std::string scrub(std::string message) {
-    const char* env_key = std::getenv("PULSE_API_KEY");
+    const char* env_key = process_getenv("PULSE_API_KEY");
     for (const std::string& key : {std::string(env_key ? env_key : ""), resolved_key()}) {
         message = sender::redact(std::move(message), key);
     }

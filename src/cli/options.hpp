@@ -66,6 +66,10 @@ config::Settings load_settings(const config::Overrides& overrides, config::KeyUs
 // only some keys of the config file (a hook).
 config::TolerantSettings load_tolerant_settings(const config::Tolerance& tolerance);
 
+// Take `key` wherever PULSE_API_KEY would be read, without it being in this
+// process's environment (`hook deliver --api-key-stdin`); an empty key, none.
+void use_handed_api_key(std::string key);
+
 // Read the API key into settings loaded without it, remembered for scrub():
 // for a command that learns late whether it will send.
 void read_api_key(config::Settings& settings);

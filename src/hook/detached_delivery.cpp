@@ -5,6 +5,7 @@
 #include "util/child_process.hpp"
 #include "util/stop_signals.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -27,7 +28,16 @@ std::string own_program() {
 } // namespace
 
 model::Expected<void> start_detached_delivery() {
-    auto started = util::spawn_detached({own_program(), "hook", "deliver"});
+    std::vector<std::string> argv{own_program(), "hook", "deliver"};
+    util::DetachedStart start;
+    // A local push runs the hook in the pusher's environment. A key found
+    // there goes to the child through a pipe, read once and closed, and not
+    // in an environment it would carry for as long as it runs.
+    if (const char* key = std::getenv(k_api_key_variable); key != nullptr && *key != '\0') {
+        argv.emplace_back(k_key_on_stdin_flag);
+        start = {.environment = {k_api_key_variable}, .input = key};
+    }
+    auto started = util::spawn_detached(argv, start);
     if (!started) {
         return model::fail("could not start a background delivery: " + started.error());
     }

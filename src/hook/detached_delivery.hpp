@@ -8,10 +8,17 @@
 // it recorded and delivering the outbox.
 namespace hook {
 
+// The variable that holds the API key, and the flag of `hook deliver` that
+// takes it on standard input instead.
+inline constexpr const char* k_api_key_variable = "PULSE_API_KEY";
+inline constexpr const char* k_key_on_stdin_flag = "--api-key-stdin";
+
 // Start `pulse-agent hook deliver` fully detached (new session, standard
 // streams on /dev/null, no other descriptor), so that git and the pushing
 // client never wait for libgit2 or the network. It reads the same settings
-// from the environment this process was given.
+// from the environment this process was given, except the API key, which it
+// is handed on its standard input (with k_key_on_stdin_flag) when our
+// environment holds one.
 model::Expected<void> start_detached_delivery();
 
 // Derive every recorded push, then, with hook.deliver: background and an API

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <iterator>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,18 +111,22 @@ Expected<Fd> set_stream(SpawnSetup& setup, int fd, Stream stream, std::vector<Fd
     return std::move(reads ? pipe->write : pipe->read);
 }
 
-// Our environment with `overrides` (NAME=value) in place of our values.
+// Our environment with `overrides` (NAME=value) in place of our values, and
+// without the variables an override names bare (NAME).
 std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {
     std::vector<std::string> env;
     for (char** entry = environ; *entry != nullptr; ++entry) {
         const std::string_view variable(*entry);
-        const auto name = variable.substr(0, variable.find('=') + 1);
-        if (std::none_of(overrides.begin(), overrides.end(),
-                         [&](const std::string& o) { return o.starts_with(name); })) {
+        const auto name = variable.substr(0, variable.find('='));
+        const auto overridden = [&](const std::string& o) {
+            return o.starts_with(name) && (o.size() == name.size() || o[name.size()] == '=');
+        };
+        if (std::none_of(overrides.begin(), overrides.end(), overridden)) {
             env.emplace_back(variable);
         }
     }
-    env.insert(env.end(), overrides.begin(), overrides.end());
+    std::copy_if(overrides.begin(), overrides.end(), std::back_inserter(env),
+                 [](const std::string& o) { return o.find('=') != std::string::npos; });
     return env;
 }
 
@@ -302,18 +307,30 @@ Expected<std::string> run_for_output(const std::vector<std::string>& argv) {
     return text;
 }
 
-Expected<void> spawn_detached(const std::vector<std::string>& argv) {
+Expected<void> spawn_detached(const std::vector<std::string>& argv, const DetachedStart& start) {
+    // A pipe's buffer holds 64 KiB (Linux's default); more would make us wait
+    // for the child to read.
+    constexpr std::size_t k_pipe_capacity = 65536;
+    if (start.input.size() > k_pipe_capacity) {
+        return fail("running '" + argv.at(0) + "': its input does not fit a pipe");
+    }
     // posix_spawn (a vfork underneath) costs the hook far less than the
     // fork-setsid-fork dance, and needs no second fork: the hook exits at
     // once, so the child is reparented to init and never left a zombie.
     auto child = spawn({.argv = argv,
-                        .in = Stream::null,
+                        .in = start.input.empty() ? Stream::null : Stream::pipe,
                         .out = Stream::null,
                         .err = Stream::null,
                         .new_session = true,
-                        .close_other_fds = true});
+                        .close_other_fds = true,
+                        .environment = start.environment});
     if (!child) {
         return std::unexpected(child.error());
+    }
+    if (!start.input.empty()) {
+        IgnoreSigpipe ignore;
+        write_all(child->input(), start.input);
+        child->close_input();
     }
     return {};
 }

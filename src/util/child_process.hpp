@@ -37,7 +37,8 @@ struct SpawnOptions {
     // Also give SIGTERM, SIGINT and SIGHUP their default handling, for the
     // child of a process that takes them itself.
     bool default_stop_signals = false;
-    // Give the child these NAME=value variables in place of ours of that name.
+    // Give the child these NAME=value variables in place of ours of that
+    // name; a bare NAME gives it none of that name.
     std::vector<std::string> environment{};
 };
 
@@ -84,10 +85,20 @@ Expected<int> run_with_input(const std::vector<std::string>& argv, std::string_v
 // error is returned as the error when it fails.
 Expected<std::string> run_for_output(const std::vector<std::string>& argv);
 
-// Start a program in a new session with standard streams on /dev/null and no
-// other descriptor inherited, and do not wait for it: whoever waits for us
-// (git, and the client behind it) never waits for it. Meant for a process
-// about to exit, which leaves the child to init.
-Expected<void> spawn_detached(const std::vector<std::string>& argv);
+// What a detached child is given beyond its arguments.
+struct DetachedStart {
+    // As SpawnOptions::environment.
+    std::vector<std::string> environment{};
+    // Bytes for its standard input, through a pipe (/dev/null when empty).
+    // They must fit the pipe (64 KiB), so that handing them over never waits.
+    std::string input{};
+};
+
+// Start a program in a new session with standard streams on /dev/null (or
+// its input on stdin) and no other descriptor inherited, and do not wait for
+// it: whoever waits for us (git, and the client behind it) never waits for
+// it. Meant for a process about to exit, which leaves the child to init.
+Expected<void> spawn_detached(const std::vector<std::string>& argv,
+                              const DetachedStart& start = {});
 
 } // namespace util

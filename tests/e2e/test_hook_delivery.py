@@ -8,8 +8,8 @@ from pathlib import Path
 
 from agent_env import aimed_env, delivered_ids, flush_until_drained
 from conftest import API_KEY, PulseServer, free_port, git, outbox_rows, run
-from test_hook_support import (Server, change_ids, commits, git_push, remote_lines,
-                               timed_push, waiting_pushes)
+from test_hook_support import (Server, background_processes, change_ids, commits, git_push,
+                               remote_lines, timed_push, waiting_pushes)
 
 # A push with the hook may take this much longer than git alone, in any of
 # these tests (they run on a loaded machine); the API answering in seconds.
@@ -72,6 +72,36 @@ def test_api_that_never_answers_does_not_hold_the_push(agent, env, workdir, serv
     result = flush_until_drained(agent, aimed, timeout=20)
     assert result.returncode == 0, result.stderr
     assert set(delivered_ids(server)) == repo.rev_list("main")
+
+
+def test_a_pushers_key_reaches_the_detached_process_outside_its_environment(
+        agent, env, workdir, server):
+    # A local push runs the hooks in the pusher's environment, key included.
+    # The process they leave behind delivers with that key, yet holds it in
+    # neither its environment nor its command line while it runs.
+    server.script([{"action": "hang", "seconds": 3}])
+    aimed = aimed_env(env, workdir, server.url)
+    repo, clone = pushed_repository(agent, aimed, workdir)
+    git_push(clone, aimed, "origin", "main")
+    deadline = time.time() + 10
+    while not server.requests:
+        assert time.time() < deadline, "the detached process sent nothing"
+        time.sleep(0.02)
+    pids = background_processes(aimed)
+    assert pids, "the detached process ended before the hung request did"
+    for pid in pids:
+        with open("/proc/%d/environ" % pid, "rb") as environ:
+            variables = environ.read()
+        with open("/proc/%d/cmdline" % pid, "rb") as cmdline:
+            arguments = cmdline.read()
+        assert b"PULSE_API_KEY=" not in variables
+        assert API_KEY.encode() not in variables + arguments
+        assert arguments.split(b"\0")[1:4] == [b"hook", b"deliver", b"--api-key-stdin"]
+    # The hung request fails; the other two go out with the pusher's key.
+    assert server.wait_for(2, timeout=15)
+    assert set(delivered_ids(server)) < repo.rev_list("main")
+    assert {tuple(r.query.items()) for r in server.delivered} == {
+        (("api_key", API_KEY), ("system", "shop"))}
 
 
 def test_deliver_none_leaves_delivery_to_the_daemon(agent, env, workdir, server):

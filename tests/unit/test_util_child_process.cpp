@@ -120,6 +120,17 @@ TEST_SUITE("util::spawn") {
         ::unsetenv("PULSE_TEST_REPLACED");
     }
 
+    TEST_CASE("a bare name removes that variable, and only that one") {
+        ::setenv("PULSE_TEST_GONE", "secret", 1);
+        ::setenv("PULSE_TEST_GONE_NOT", "kept", 1);
+        const auto command = "env | grep '^PULSE_TEST_GONE' | sort";
+        CHECK(output_of({}, command) == "PULSE_TEST_GONE=secret\nPULSE_TEST_GONE_NOT=kept\n");
+        CHECK(output_of({.environment = {"PULSE_TEST_GONE"}}, command) ==
+              "PULSE_TEST_GONE_NOT=kept\n");
+        ::unsetenv("PULSE_TEST_GONE");
+        ::unsetenv("PULSE_TEST_GONE_NOT");
+    }
+
     TEST_CASE("no signal is blocked, SIGPIPE is default, the stop signals when asked") {
         Disposition pipe(SIGPIPE, SIG_IGN);
         Disposition hangup(SIGHUP, SIG_IGN);
@@ -163,25 +174,40 @@ TEST_SUITE("util::run_for_output") {
     }
 }
 
+// Run `script` detached (its output written to a file when it is done), as
+// `start` says; return what it wrote, empty if it wrote nothing in 5 s.
+std::string detached_output(const std::string& script, const util::DetachedStart& start = {}) {
+    char folder[] = "/tmp/pulse-detached-XXXXXX";
+    REQUIRE(::mkdtemp(folder) != nullptr);
+    const auto out = std::string(folder) + "/out";
+    const auto command = "{ " + script + "; } > " + out + ".tmp; mv " + out + ".tmp " + out;
+    REQUIRE(util::spawn_detached({"/bin/sh", "-c", command}, start).has_value());
+    std::string text;
+    for (int i = 0; i < 500 && text.empty(); ++i) {
+        ::usleep(10'000);
+        if (const int fd = ::open(out.c_str(), O_RDONLY); fd >= 0) {
+            text = read_all(fd);
+            ::close(fd);
+        }
+    }
+    std::filesystem::remove_all(folder);
+    return text;
+}
+
 TEST_SUITE("util::spawn_detached") {
     TEST_CASE("the program runs in a session of its own") {
-        char folder[] = "/tmp/pulse-detached-XXXXXX";
-        REQUIRE(::mkdtemp(folder) != nullptr);
-        const auto out = std::string(folder) + "/sid";
-        REQUIRE(util::spawn_detached(
-                    {"/bin/sh", "-c",
-                     "cut -d' ' -f6 /proc/self/stat > " + out + ".tmp; mv " + out + ".tmp " + out})
-                    .has_value());
-        std::string sid;
-        for (int i = 0; i < 500 && sid.empty(); ++i) {
-            ::usleep(10'000);
-            if (const int fd = ::open(out.c_str(), O_RDONLY); fd >= 0) {
-                sid = read_all(fd);
-                ::close(fd);
-            }
-        }
+        const auto sid = detached_output("cut -d' ' -f6 /proc/self/stat");
         REQUIRE_FALSE(sid.empty());
         CHECK(std::stol(sid) != ::getsid(0));
-        std::filesystem::remove_all(folder);
+    }
+
+    TEST_CASE("its input comes through a pipe, and its environment as given") {
+        ::setenv("PULSE_TEST_HANDED", "in the environment", 1);
+        const auto seen =
+            detached_output("cat; echo \" ${PULSE_TEST_HANDED-unset}\"",
+                            {.environment = {"PULSE_TEST_HANDED"}, .input = "on stdin"});
+        ::unsetenv("PULSE_TEST_HANDED");
+        CHECK(seen == "on stdin unset\n");
+        CHECK_FALSE(util::spawn_detached({"true"}, {.input = std::string(65537, 'x')}));
     }
 }
