@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -33,7 +34,8 @@ bool ref_git_makes(std::string_view name) {
 
 void check_post_receive(std::string_view input) {
     const auto updates = derive::parse_post_receive(input);
-    const auto lines = derive::branch_and_tag_lines(input);
+    std::string storage;
+    const auto lines = derive::branch_and_tag_lines(input, storage);
     fuzz::check(updates.has_value() == lines.has_value(), "both readers accept the same input");
     if (!updates) {
         return;

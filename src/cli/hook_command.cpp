@@ -8,6 +8,7 @@
 #include "hook/pre_push.hpp"
 #include "hook/shim.hpp"
 #include "pipeline/recorder.hpp"
+#include "util/input_bytes.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -94,30 +95,10 @@ HookArgs parse_args(hook::HookKind kind, const std::vector<std::string>& args) {
     return parsed;
 }
 
-// Read all of standard input with read(2) in large steps: a push of half a
-// million refs is 50 MB, and a character-wise stream would copy it twice.
-std::string read_stdin() {
-    std::string input;
-    constexpr std::size_t k_step = 1 << 20;
-    for (;;) {
-        const auto used = input.size();
-        input.resize(used + k_step);
-        const auto n = ::read(STDIN_FILENO, input.data() + used, k_step);
-        if (n < 0 && errno == EINTR) {
-            input.resize(used);
-            continue;
-        }
-        input.resize(used + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-        if (n <= 0) {
-            return input;
-        }
-    }
-}
-
 // Record a post-receive push; a line only when its background processing
 // could not start.
 void record_received_push(const hook::HookContext& context, const config::Settings& settings,
-                          const std::string& input, model::UnixSeconds start) {
+                          std::string_view input, model::UnixSeconds start) {
     const auto record =
         model::value_or_throw(hook::record_post_receive(settings, context, input, start));
     if (!record.worker_problem.empty()) {
@@ -128,7 +109,7 @@ void record_received_push(const hook::HookContext& context, const config::Settin
 
 // Record the commits a pre-push sends and print the summary line.
 void record_sent_commits(const HookArgs& args, const hook::HookContext& context,
-                         const config::Settings& settings, const std::string& input,
+                         const config::Settings& settings, std::string_view input,
                          model::UnixSeconds start) {
     const std::string remote = args.rest.empty() ? "" : args.rest[0];
     const auto outcome = model::value_or_throw(
@@ -153,7 +134,7 @@ void print_config_warnings(const std::vector<std::string>& warnings) {
 
 // Record the push and print its one line at most (and one about the
 // config file's problems); never throws.
-void record_and_report(const HookArgs& args, const std::string& input, model::UnixSeconds start) {
+void record_and_report(const HookArgs& args, std::string_view input, model::UnixSeconds start) {
     const auto context = hook::read_context();
     hook::clear_git_environment();
     try {
@@ -178,7 +159,9 @@ void record_and_report(const HookArgs& args, const std::string& input, model::Un
 
 int run_as_hook(const HookArgs& args) {
     const auto start = model::now();
-    const auto input = read_stdin();
+    // A push of half a million refs is 50 MB, held once.
+    const auto bytes = util::InputBytes::read_all(STDIN_FILENO);
+    const auto input = bytes.view();
     int status = 0;
     if (!args.chain.empty()) {
         status = hook::run_chained_hook(args.chain, args.rest, input);
@@ -210,26 +193,15 @@ bool read_key_if_delivering(config::Settings& settings) {
     }
 }
 
-// Take the API key a hook handed over on standard input (at most a pipe's
-// worth; trailing line ends dropped) in place of PULSE_API_KEY.
+// Take the API key a hook handed over on standard input, trailing line ends
+// dropped, in place of PULSE_API_KEY.
 void take_handed_key() {
-    std::string key(65536, '\0');
-    std::size_t used = 0;
-    while (used < key.size()) {
-        const auto n = ::read(STDIN_FILENO, key.data() + used, key.size() - used);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        used += static_cast<std::size_t>(n);
-    }
-    key.resize(used);
+    const auto handed = util::InputBytes::read_all(STDIN_FILENO);
+    auto key = handed.view();
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
-        key.pop_back();
+        key.remove_suffix(1);
     }
-    cli::use_handed_api_key(std::move(key));
+    cli::use_handed_api_key(std::string(key));
 }
 
 int run_delivery(const std::vector<std::string>& args) {

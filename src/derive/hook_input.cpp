@@ -94,21 +94,40 @@ std::vector<derive::RefUpdate> branch_and_tag_updates(const std::vector<derive::
     return kept;
 }
 
-model::Expected<std::string> branch_and_tag_lines(std::string_view input) {
-    std::string kept;
-    // At most the input: one allocation, its untouched pages never resident.
-    kept.reserve(input.size());
+model::Expected<std::string_view> branch_and_tag_lines(std::string_view input,
+                                                       std::string& storage) {
+    // Lines are taken as they are, in place, while they are branch and tag
+    // lines exactly as written below, one after the other; at the first line
+    // that is not, what came before is copied and the rest is copied line by
+    // line. Git writes nothing else, so a push of half a million refs is
+    // never copied.
+    std::size_t verbatim_end = 0;
+    bool copying = false;
     auto parsed = for_each_line(input, 3, [&](const std::vector<std::string_view>& f) {
         if (!is_object_id(f[0]) || !is_object_id(f[1]) || f[2].empty()) {
             return false;
         }
-        if (f[2].starts_with("refs/heads/") || f[2].starts_with("refs/tags/")) {
-            kept.append(f[0]).append(" ").append(f[1]).append(" ").append(f[2]).append("\n");
+        const bool kept = f[2].starts_with("refs/heads/") || f[2].starts_with("refs/tags/");
+        const auto start = static_cast<std::size_t>(f[0].data() - input.data());
+        const auto end = static_cast<std::size_t>(f[2].data() + f[2].size() - input.data());
+        if (!copying && kept && start == verbatim_end && end < input.size() && input[end] == '\n') {
+            verbatim_end = end + 1;
+            return true;
+        }
+        if (!copying) {
+            copying = true;
+            // At most the input: one allocation, its untouched pages never resident.
+            storage.reserve(input.size());
+            storage.assign(input.substr(0, verbatim_end));
+        }
+        if (kept) {
+            storage.append(f[0]).append(" ").append(f[1]).append(" ").append(f[2]).append("\n");
         }
         return true;
     });
     TRY(parsed);
-    return kept;
+    // Blank lines at the end are left out of the view.
+    return copying ? std::string_view(storage) : input.substr(0, verbatim_end);
 }
 
 model::Expected<std::vector<PushedRef>> parse_pre_push(std::string_view input) {

@@ -35,9 +35,12 @@ std::string format_post_receive(const std::vector<derive::RefUpdate>& updates);
 std::vector<derive::RefUpdate> branch_and_tag_updates(const std::vector<derive::RefUpdate>& all);
 
 // Check post-receive's input as parse_post_receive() does and return only its
-// branch and tag lines, as written: a push of a million refs is held once,
-// not as a million parsed updates.
-model::Expected<std::string> branch_and_tag_lines(std::string_view input);
+// branch and tag lines, "<old> <new> <ref>\n" each: `input` itself when it
+// holds nothing else (as git writes it: a push of a million refs is held
+// once, not copied nor parsed into a million updates), else a copy kept in
+// `storage`.
+model::Expected<std::string_view> branch_and_tag_lines(std::string_view input,
+                                                       std::string& storage);
 
 // Parse pre-push input, "<local ref> <local id> <remote ref> <remote id>" per line.
 model::Expected<std::vector<PushedRef>> parse_pre_push(std::string_view input);

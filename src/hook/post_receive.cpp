@@ -27,26 +27,29 @@ model::Expected<void> check_repository(const std::filesystem::path& git_dir) {
     return {};
 }
 
-// Drop the push in the spool; the single-user layout's folder beside the
-// outbox is made on first use, a configured one never is.
-model::Expected<void> spool_push(const config::Settings& settings,
-                                 const spool::PushRecord& record) {
+// Drop the push in the spool, its updates written straight from `updates`;
+// the single-user layout's folder beside the outbox is made on first use, a
+// configured one never is.
+model::Expected<void> spool_push(const config::Settings& settings, const spool::PushRecord& record,
+                                 std::string_view updates) {
     if (pipeline::spool_is_private(settings)) {
         TRY(spool::create_private_folder(settings.spool));
     }
-    TRY(spool::Spool(settings.spool).drop(spool::encode(record)));
+    TRY(spool::Spool(settings.spool).drop([&](const spool::Put& put) {
+        spool::encode(record, updates, put);
+    }));
     return {};
 }
 
 // The fallback when the spool cannot take the push: the outbox itself.
 model::Expected<void> record_in_outbox(const config::Settings& settings,
-                                       const spool::PushRecord& record) {
+                                       const spool::PushRecord& record, std::string_view updates) {
     try {
         auto box = model::value_or_throw(outbox::Outbox::open(settings.outbox));
         box.wait_briefly_for_writers(pipeline::k_outbox_patience);
         outbox::RecordedPush push;
         push.git_dir = record.git_dir;
-        push.updates = record.updates;
+        push.updates = std::string(updates);
         push.pushed_at = record.pushed_at;
         push.pusher = record.pusher;
         box.pushes().record(push);
@@ -57,19 +60,20 @@ model::Expected<void> record_in_outbox(const config::Settings& settings,
 }
 
 model::Expected<void> record_push(const config::Settings& settings, const HookContext& context,
-                                  std::string updates, model::UnixSeconds now) {
+                                  std::string_view updates, model::UnixSeconds now) {
+    // The record's fields but its updates, which are never copied into it.
     const spool::PushRecord record{.git_dir = context.git_dir.string(),
-                                   .updates = std::move(updates),
+                                   .updates = {},
                                    .pushed_at = now,
                                    .pusher = context.pusher,
                                    .changes = {},
                                    .system = "",
                                    .environment = ""};
-    auto spooled = spool_push(settings, record);
+    auto spooled = spool_push(settings, record, updates);
     if (spooled) {
         return {};
     }
-    if (auto kept = record_in_outbox(settings, record); !kept) {
+    if (auto kept = record_in_outbox(settings, record, updates); !kept) {
         return model::fail(spooled.error().message + "; and the outbox: " + kept.error().message);
     }
     return {};
@@ -80,12 +84,13 @@ model::Expected<void> record_push(const config::Settings& settings, const HookCo
 model::Expected<PushRecord> record_post_receive(const config::Settings& settings,
                                                 const HookContext& context, std::string_view input,
                                                 model::UnixSeconds now) {
-    TRY_ASSIGN(auto updates, derive::branch_and_tag_lines(input));
+    std::string storage;
+    TRY_ASSIGN(const auto updates, derive::branch_and_tag_lines(input, storage));
     if (updates.empty()) {
         return PushRecord{};
     }
     TRY(check_repository(context.git_dir));
-    TRY(record_push(settings, context, std::move(updates), now));
+    TRY(record_push(settings, context, updates, now));
     PushRecord record{.recorded = true, .worker_problem = {}};
     if (settings.file.hook.deliver == "service") {
         return record;

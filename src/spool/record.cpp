@@ -2,6 +2,7 @@
 
 #include "model/json_text.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace spool {
@@ -70,18 +71,33 @@ model::Expected<PushRecord> read_fields(const nlohmann::json& object) {
 
 } // namespace
 
-std::string encode(const PushRecord& record) {
+void encode(const PushRecord& record, std::string_view updates, const Put& put) {
     // Written field by field rather than through a json value, which would
-    // hold a second copy of a push's updates (50 MB for half a million refs).
-    // Bytes that are not UTF-8 (a pusher's name from the server's
-    // environment) are replaced, never refused: the push must be recorded.
+    // hold a second copy of a push's updates. Bytes that are not UTF-8 (a
+    // pusher's name from the server's environment) are replaced, never
+    // refused: the push must be recorded.
     std::string out = "{\"format\":" + std::to_string(k_format) + ",\"git_dir\":";
-    out.reserve(record.updates.size() + record.git_dir.size() + 256);
     model::append_json_string(out, record.git_dir);
     out += ",\"pushed_at\":" + std::to_string(record.pushed_at) + ",\"pusher\":";
     model::append_json_string(out, record.pusher);
-    out += ",\"updates\":";
-    model::append_json_string(out, record.updates);
+    out += ",\"updates\":\"";
+    // The updates are escaped a slice of whole lines at a time (a line end
+    // never falls inside a UTF-8 character), each slice's quotes left out.
+    constexpr std::size_t k_piece = 1 << 20;
+    std::string escaped;
+    while (!updates.empty()) {
+        const auto line_end = updates.find('\n', std::min(k_piece, updates.size()) - 1);
+        const auto slice = updates.substr(0, std::min(line_end, updates.size() - 1) + 1);
+        updates.remove_prefix(slice.size());
+        escaped.clear();
+        model::append_json_string(escaped, slice);
+        out.append(escaped, 1, escaped.size() - 2);
+        if (out.size() >= k_piece) {
+            put(out);
+            out.clear();
+        }
+    }
+    out += "\"";
     if (!record.changes.empty()) {
         out += ",\"changes\":[";
         for (std::size_t i = 0; i < record.changes.size(); ++i) {
@@ -95,7 +111,14 @@ std::string encode(const PushRecord& record) {
         model::append_json_string(out, record.environment);
     }
     out += "}\n";
-    return out;
+    put(out);
+}
+
+std::string encode(const PushRecord& record) {
+    std::string bytes;
+    bytes.reserve(record.updates.size() + record.git_dir.size() + 256);
+    encode(record, record.updates, [&](std::string_view piece) { bytes.append(piece); });
+    return bytes;
 }
 
 model::Expected<PushRecord> decode(std::string_view bytes) {

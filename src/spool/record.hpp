@@ -3,6 +3,7 @@
 #include "model/error.hpp"
 #include "model/time.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,14 @@ struct PushRecord {
 
 // The largest record read back: a push of a hundred thousand refs fits.
 inline constexpr std::size_t k_max_record_bytes = 64 * 1024 * 1024;
+
+// Where a record's bytes go, a piece at a time.
+using Put = std::function<void(std::string_view)>;
+
+// Give the record's bytes to `put` in pieces of about a megabyte, with
+// `updates` in place of record.updates: a push of half a million refs is
+// written without a second copy of its 50 MB.
+void encode(const PushRecord& record, std::string_view updates, const Put& put);
 
 // Return the record's bytes: one JSON object with a format version.
 std::string encode(const PushRecord& record);

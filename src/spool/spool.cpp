@@ -84,17 +84,28 @@ bool write_all(int fd, std::string_view bytes) {
     return true;
 }
 
-model::Expected<void> write_temporary(int folder, const std::string& name, std::string_view bytes) {
+model::Expected<void> write_temporary(int folder, const std::string& name, const Writer& write) {
     Fd file(::openat(folder, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                      k_record_mode));
     if (file.get() < 0) {
         return model::fail("creating a record: " + errno_text());
     }
-    if (!write_all(file.get(), bytes) || ::fchmod(file.get(), k_record_mode) != 0 ||
-        ::fsync(file.get()) != 0 || !file.close()) {
-        const auto problem = errno_text();
+    bool written = true;
+    int problem = 0;
+    write([&](std::string_view piece) {
+        if (written && !write_all(file.get(), piece)) {
+            written = false;
+            problem = errno;
+        }
+    });
+    if (written &&
+        (::fchmod(file.get(), k_record_mode) != 0 || ::fsync(file.get()) != 0 || !file.close())) {
+        written = false;
+        problem = errno;
+    }
+    if (!written) {
         ::unlinkat(folder, name.c_str(), 0);
-        return model::fail("writing a record: " + problem);
+        return model::fail(std::string("writing a record: ") + std::strerror(problem));
     }
     return {};
 }
@@ -112,6 +123,10 @@ bool is_record_name(std::string_view name) {
 Spool::Spool(std::filesystem::path folder) : m_folder(std::move(folder)) {}
 
 model::Expected<std::string> Spool::drop(std::string_view bytes) const {
+    return drop([&](const Put& put) { put(bytes); });
+}
+
+model::Expected<std::string> Spool::drop(const Writer& write) const {
     const std::string context = "spool folder '" + m_folder.string() + "'";
     Fd folder = open_folder(m_folder);
     if (folder.get() < 0) {
@@ -119,7 +134,7 @@ model::Expected<std::string> Spool::drop(std::string_view bytes) const {
     }
     const auto name = record_name();
     const auto temporary = k_temporary_prefix + name;
-    if (auto written = write_temporary(folder.get(), temporary, bytes); !written) {
+    if (auto written = write_temporary(folder.get(), temporary, write); !written) {
         return model::fail(context + ": " + written.error().message);
     }
     if (::renameat(folder.get(), temporary.c_str(), folder.get(), name.c_str()) != 0) {

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "model/error.hpp"
+#include "spool/record.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -29,6 +31,9 @@ struct Entry {
     std::int64_t landed = 0;
 };
 
+// What writes a record's bytes, a piece at a time, to the Put it is given.
+using Writer = std::function<void(const Put&)>;
+
 // One spool folder.
 class Spool {
 public:
@@ -38,6 +43,9 @@ public:
     // Write `bytes` as a new record, fsynced with its folder entry before
     // returning; return the record's name. Creates nothing but the record.
     model::Expected<std::string> drop(std::string_view bytes) const;
+    // The same, with the bytes given by `write`, a piece at a time, to the
+    // function it is handed: a huge record is never held whole.
+    model::Expected<std::string> drop(const Writer& write) const;
     // Return the records waiting, in the order they landed.
     model::Expected<std::vector<Entry>> pending() const;
     // Return a record's bytes (at most `limit`), never through a symlink.

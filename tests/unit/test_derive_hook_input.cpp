@@ -96,16 +96,42 @@ TEST_SUITE("derive::branch_and_tag_lines") {
         const std::string a(40, 'a');
         const std::string input = zero + " " + a + " refs/heads/main\r\n" + a + " " + zero +
                                   " refs/pull/1/head\n\n" + zero + " " + a + " refs/tags/v1\n";
-        const auto kept = derive::branch_and_tag_lines(input);
+        std::string storage;
+        const auto kept = derive::branch_and_tag_lines(input, storage);
         REQUIRE(kept.has_value());
         CHECK(*kept == zero + " " + a + " refs/heads/main\n" + zero + " " + a + " refs/tags/v1\n");
         const auto parsed = derive::parse_post_receive(*kept).value();
         CHECK(parsed.size() == 2);
         CHECK(parsed[0].old_id.empty());
         CHECK(parsed[1].name == "refs/tags/v1");
-        const auto bad = derive::branch_and_tag_lines(a + " " + a + "\n");
+        const auto bad = derive::branch_and_tag_lines(a + " " + a + "\n", storage);
         REQUIRE_FALSE(bad.has_value());
         CHECK(bad.error().message ==
               derive::parse_post_receive(a + " " + a + "\n").error().message);
+    }
+
+    TEST_CASE("input as git writes it is returned in place, not copied") {
+        const std::string zero(40, '0');
+        const std::string a(40, 'a');
+        const std::string lines =
+            zero + " " + a + " refs/heads/main\n" + a + " " + zero + " refs/tags/v1\n";
+        std::string storage;
+        for (const auto& input : {lines, lines + "\n\r\n"}) {
+            const auto kept = derive::branch_and_tag_lines(input, storage).value();
+            CHECK(kept == lines);
+            CHECK(kept.data() == input.data());
+            CHECK(storage.empty());
+        }
+        // Anything else is copied: a blank line between, a CR, a last line
+        // without its end, a line that is not a branch or tag.
+        for (const auto& input :
+             {zero + " " + a + " refs/heads/main\n\n" + a + " " + zero + " refs/tags/v1\n",
+              zero + " " + a + " refs/heads/main\r\n" + a + " " + zero + " refs/tags/v1",
+              zero + " " + a + " refs/notes/x\n" + lines}) {
+            storage.clear();
+            const auto kept = derive::branch_and_tag_lines(input, storage).value();
+            CHECK(kept == lines);
+            CHECK(kept.data() == storage.data());
+        }
     }
 }

@@ -1,6 +1,8 @@
 #include "spool/record.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
+#include <string>
 
 TEST_SUITE("spool::record") {
     TEST_CASE("a record reads back as it was written") {
@@ -19,6 +21,36 @@ TEST_SUITE("spool::record") {
         CHECK(back->updates == record.updates);
         CHECK(back->pushed_at == record.pushed_at);
         CHECK(back->pusher == record.pusher);
+    }
+
+    TEST_CASE("a huge push is written in pieces of about a megabyte, the same bytes") {
+        spool::PushRecord record{.git_dir = "/srv/git/shop.git",
+                                 .updates = "",
+                                 .pushed_at = 1700000000,
+                                 .pusher = "ada",
+                                 .changes = {{"c1", 5}},
+                                 .system = "shop",
+                                 .environment = "prod"};
+        std::string updates;
+        for (int i = 0; updates.size() < (std::size_t{3} << 20); ++i) {
+            updates += std::string(40, '0') + " " + std::string(40, 'a') + " refs/heads/t\xc3\xa9" +
+                       std::to_string(i) + "\n";
+        }
+        std::string streamed;
+        std::size_t pieces = 0;
+        std::size_t largest = 0;
+        spool::encode(record, updates, [&](std::string_view piece) {
+            streamed.append(piece);
+            ++pieces;
+            largest = std::max(largest, piece.size());
+        });
+        record.updates = updates;
+        CHECK(streamed == spool::encode(record));
+        CHECK(pieces >= 3);
+        CHECK(largest < (std::size_t{1} << 20) + (std::size_t{1} << 20) / 8);
+        const auto back = spool::decode(streamed);
+        REQUIRE(back.has_value());
+        CHECK(back->updates == updates);
     }
 
     TEST_CASE("a pusher's name that is not UTF-8 does not cost the record") {

@@ -38,6 +38,19 @@ TEST_SUITE("spool::Spool") {
         CHECK(slurp(dir.path() / first) == "one");
     }
 
+    TEST_CASE("a record given in pieces is written whole") {
+        test_support::TempDir dir;
+        const spool::Spool folder(dir.path());
+        const auto name = folder
+                              .drop([](const spool::Put& put) {
+                                  put("one ");
+                                  put("");
+                                  put("two");
+                              })
+                              .value();
+        CHECK(slurp(dir.path() / name) == "one two");
+    }
+
     TEST_CASE("a record is readable by the spool's group whatever the writer's umask") {
         test_support::TempDir dir;
         const auto old_mask = ::umask(077);
