@@ -65,6 +65,17 @@ model::Expected<void> parse_commit(std::string_view raw, CommitFacts& facts) {
     return {};
 }
 
+model::Expected<git_oid> parse_tag_target(std::string_view raw) {
+    std::string_view target;
+    git_oid id;
+    if (!starts_with(raw, "object ", target) || target.size() < GIT_OID_HEXSZ ||
+        (target.size() > GIT_OID_HEXSZ && target[GIT_OID_HEXSZ] != '\n') ||
+        api().oid_fromstrn(&id, target.data(), GIT_OID_HEXSZ) != 0) {
+        return model::fail("no object line");
+    }
+    return id;
+}
+
 std::string_view commit_message(std::string_view raw) {
     if (raw.starts_with('\n')) {
         return raw.substr(1);
@@ -220,16 +231,16 @@ model::Expected<std::optional<git_oid>> CommitReader::peel_tag(const git_oid& id
         if (type == GIT_OBJECT_COMMIT) {
             return current;
         }
-        const std::string_view raw(static_cast<const char*>(api().odb_object_data(object.get())),
-                                   api().odb_object_size(object.get()));
-        std::string_view target;
         if (type != GIT_OBJECT_TAG) {
             return std::optional<git_oid>{};
         }
-        if (!starts_with(raw, "object ", target) || target.size() < GIT_OID_HEXSZ ||
-            api().oid_fromstrn(&current, target.data(), GIT_OID_HEXSZ) != 0) {
+        const std::string_view raw(static_cast<const char*>(api().odb_object_data(object.get())),
+                                   api().odb_object_size(object.get()));
+        const auto target = parse_tag_target(raw);
+        if (!target) {
             return model::fail("tag " + to_hex(current) + " is malformed");
         }
+        current = *target;
     }
     return model::fail("object " + to_hex(id) + ": tag chain too long");
 }

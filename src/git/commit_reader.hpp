@@ -87,6 +87,10 @@ private:
 // Parse a raw commit object's header into `facts` (exposed for tests).
 model::Expected<void> parse_commit(std::string_view raw, CommitFacts& facts);
 
+// Return the object a raw tag object names on its first line, "object <hex>"
+// (exposed for tests); an error when it names none.
+model::Expected<git_oid> parse_tag_target(std::string_view raw);
+
 // Return a raw commit object's message: what follows the first empty line.
 std::string_view commit_message(std::string_view raw);
 
