@@ -9,10 +9,13 @@ import json
 import os
 import pathlib
 import shutil
+import socket
 import sqlite3
+import ssl
 import stat
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -268,8 +271,44 @@ def test_an_event_failing_for_max_age_is_parked_and_frees_its_deployment(
     assert rows["v1"]["state"] == "delivered"
 
 
-def test_an_unreachable_api_never_parks_and_is_called_unreachable(agent, env, workdir):
-    aimed = aimed_env(env, workdir, REFUSED_URL, extra="  max_age: 1\n")
+@pytest.fixture
+def untrusted_tls(workdir):
+    """The URL of a TLS server on 127.0.0.1 whose certificate nobody signed."""
+    key, cert = workdir / "tls.key", workdir / "tls.crt"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            with connection:
+                try:  # the client hangs up when it sees the certificate
+                    context.wrap_socket(connection, server_side=True).close()
+                except (ssl.SSLError, OSError):
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield "https://127.0.0.1:%d" % listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+@pytest.mark.parametrize("api", ["refused", "untrusted TLS"])
+def test_an_unreachable_api_never_parks_and_is_called_unreachable(agent, env, workdir, api,
+                                                                   request):
+    url = REFUSED_URL if api == "refused" else request.getfixturevalue("untrusted_tls")
+    aimed = aimed_env(env, workdir, url, extra="  max_age: 1\n")
     first = push_change(agent, aimed, "c1")
     assert first.returncode == 3
     time.sleep(2.2)
@@ -277,7 +316,8 @@ def test_an_unreachable_api_never_parks_and_is_called_unreachable(agent, env, wo
     assert flushed.returncode == 3
     assert "could not reach the API; it will be retried" in flushed.stderr
     assert "asked us to retry" not in flushed.stderr
-    assert "onnect" in flushed.stderr  # curl's words: "Couldn't connect to server"
+    # curl's words: "Couldn't connect to server", "SSL certificate problem: ..."
+    assert ("onnect" if api == "refused" else "certificate") in flushed.stderr
     assert [r["state"] for r in outbox_rows(agent, aimed)] == ["queued"]
 
 

@@ -6,10 +6,10 @@ re-created tags, and repositories that appear under a glob or go away."""
 import math
 import time
 
-from conftest import git
+from conftest import git, run
 from test_watch_support import (INTERVAL, bodies_by_id, commit, commits, make_clone, make_mirror,
                                 mirror_and_clone, push, rev, rev_list, start_watching, status,
-                                wait_until)
+                                wait_until, watch_env)
 
 
 def unix(rfc3339):
@@ -241,3 +241,30 @@ def test_a_tag_seen_after_its_changes_never_precedes_them(agent, env, workdir, s
     changes = [bodies[c]["time_created"] for c in bodies["v0.3.0"]["changes"] if c in bodies]
     assert len(changes) == 2
     assert unix(bodies["v0.3.0"]["time_created"]) == max(unix(t) for t in changes)
+
+
+def test_a_restart_after_many_releases_reports_nothing_again(agent, env, workdir, server):
+    # Each `watch --once` is a new process, as after a restart: what it finds
+    # must be compared with every ref the previous one stored (a stored
+    # snapshot once lost refs, and a restart reported old releases as new).
+    mirror = make_mirror(workdir)
+    clone = make_clone(workdir, mirror)
+    aimed = watch_env(env, workdir, server.url)
+    args = [agent, "watch", "--once", "--repo", str(mirror)]
+    assert run(args, aimed).returncode == 0  # first sight
+    for round_ in range(3):
+        made = commits(clone, 20, prefix="r%d-" % round_)
+        for i, commit_id in enumerate(made):
+            git(clone, "tag", "v%d.%d.0" % (round_ + 1, i), commit_id)
+            git(clone, "branch", "topic-%d-%d" % (round_, i), commit_id)
+        push(clone, "--all")
+        push(clone, "--tags")
+        polled = run(args, aimed)
+        assert polled.returncode == 0, polled.stderr
+    assert len(git(mirror, "for-each-ref", "refs/").splitlines()) == 121
+    kinds = [r.json["$type"] for r in server.delivered]
+    assert (kinds.count("change"), kinds.count("deployment")) == (60, 60)
+    assert len(server.requests) == 120
+    again = run(args, aimed)
+    assert again.returncode == 0, again.stderr
+    assert len(server.requests) == 120, [r.json for r in server.requests[120:]]
