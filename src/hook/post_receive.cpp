@@ -69,6 +69,19 @@ model::Expected<void> record_push(const config::Settings& settings, const HookCo
                                    .changes = {},
                                    .system = "",
                                    .environment = ""};
+    if (!spool::fits(record, updates)) {
+        // Whoever owns the outbox would refuse it from the spool (half a
+        // million refs and more): the outbox itself takes any size.
+        if (auto kept = record_in_outbox(settings, record, updates); !kept) {
+            return model::fail("its " + std::to_string(updates.size() >> 20) +
+                               " MB of ref updates are more than the spool takes (" +
+                               std::to_string(spool::k_max_record_bytes >> 20) +
+                               " MB), and the outbox: " + kept.error().message +
+                               "; `pulse-agent backfill --repo " + record.git_dir +
+                               "` queues its events");
+        }
+        return {};
+    }
     auto spooled = spool_push(settings, record, updates);
     if (spooled) {
         return {};

@@ -121,6 +121,23 @@ std::string encode(const PushRecord& record) {
     return bytes;
 }
 
+bool fits(const PushRecord& record, std::string_view updates) {
+    // JSON escapes a byte to at most six ("\u001f"); the rest is a few dozen.
+    constexpr std::size_t k_widest_escape = 6;
+    constexpr std::size_t k_fixed = 1024;
+    std::size_t text = updates.size() + record.git_dir.size() + record.pusher.size() +
+                       record.system.size() + record.environment.size();
+    for (const auto& change : record.changes) {
+        text += change.id.size() + 32;
+    }
+    if (text * k_widest_escape + k_fixed <= k_max_record_bytes) {
+        return true;
+    }
+    std::size_t size = 0;
+    encode(record, updates, [&](std::string_view piece) { size += piece.size(); });
+    return size <= k_max_record_bytes;
+}
+
 model::Expected<PushRecord> decode(std::string_view bytes) {
     if (bytes.size() > k_max_record_bytes) {
         return model::fail("it is larger than " + std::to_string(k_max_record_bytes) + " bytes");

@@ -50,6 +50,12 @@ void encode(const PushRecord& record, std::string_view updates, const Put& put);
 // Return the record's bytes: one JSON object with a format version.
 std::string encode(const PushRecord& record);
 
+// Return whether the record, with `updates` in place of record.updates, is
+// small enough for decode() (k_max_record_bytes). Its bytes are counted,
+// without being kept, only when a bound (6 bytes for each byte of its text)
+// says it may not be.
+bool fits(const PushRecord& record, std::string_view updates);
+
 // Parse a record's bytes; the error says what is wrong with them.
 model::Expected<PushRecord> decode(std::string_view bytes);
 

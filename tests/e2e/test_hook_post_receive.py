@@ -305,3 +305,27 @@ def test_config_file_entry_sets_system_and_strategy(agent, env, workdir):
     rows = outbox_rows(agent, configured)
     assert {(row["system"], row["type"]) for row in rows} == {("shopfront", "change")}
     assert len(rows) == 2
+
+
+def test_a_push_too_big_for_the_spool_goes_to_the_outbox_whole(agent, env, workdir):
+    # Whoever owns the outbox reads at most 64 MB from the spool: a bigger
+    # push (700,000 new branches) is recorded in the outbox itself, whole.
+    repo = workdir / "huge.git"
+    git(workdir, "init", "-q", "--bare", str(repo))
+    config = workdir / "none.yaml"
+    config.write_text("hook:\n  deliver: none\n")
+    spool = workdir / "spool"
+    spool.mkdir(mode=0o700)
+    aimed = dict(env, PULSE_CONFIG=str(config), PULSE_SPOOL=str(spool))
+    lines = ["%s %040x refs/heads/topic/%07d\n" % ("0" * 40, i + 1, i) for i in range(700000)]
+    updates = "".join(lines)
+    assert len(updates) > 64 << 20
+    done = subprocess.run([agent, "hook", "post-receive"], input=updates.encode(), cwd=str(repo),
+                          env=aimed, capture_output=True, timeout=300)
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    assert list(spool.iterdir()) == []
+    import sqlite3
+    with sqlite3.connect(aimed["PULSE_OUTBOX"]) as db:
+        kept = db.execute("SELECT git_dir, updates FROM pushes").fetchall()
+    assert kept == [(str(repo), updates)]
+

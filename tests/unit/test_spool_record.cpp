@@ -4,15 +4,24 @@
 #include <doctest/doctest.h>
 #include <string>
 
+namespace {
+
+// A push of shop.git by ada, with these updates.
+spool::PushRecord shop_push(std::string updates) {
+    return {.git_dir = "/srv/git/shop.git",
+            .updates = std::move(updates),
+            .pushed_at = 1700000000,
+            .pusher = "ada",
+            .changes = {},
+            .system = "",
+            .environment = ""};
+}
+
+} // namespace
+
 TEST_SUITE("spool::record") {
     TEST_CASE("a record reads back as it was written") {
-        const spool::PushRecord record{.git_dir = "/srv/git/shop.git",
-                                       .updates = "a b refs/heads/main\nc d refs/tags/v1\n",
-                                       .pushed_at = 1700000000,
-                                       .pusher = "ada",
-                                       .changes = {},
-                                       .system = "",
-                                       .environment = ""};
+        const auto record = shop_push("a b refs/heads/main\nc d refs/tags/v1\n");
         const auto bytes = spool::encode(record);
         CHECK(bytes.ends_with("\n"));
         const auto back = spool::decode(bytes);
@@ -51,6 +60,16 @@ TEST_SUITE("spool::record") {
         const auto back = spool::decode(streamed);
         REQUIRE(back.has_value());
         CHECK(back->updates == updates);
+    }
+
+    TEST_CASE("a record fits when decode would take it, counted exactly near the limit") {
+        const auto record = shop_push("");
+        CHECK(spool::fits(record, std::string(1000, 'a')));
+        // 20 MB of plain text fits although six times it would not; a
+        // control byte is six bytes written, so 12 MB of them do not.
+        CHECK(spool::fits(record, std::string(20 << 20, 'a')));
+        CHECK_FALSE(spool::fits(record, std::string(12 << 20, '\x01')));
+        CHECK_FALSE(spool::fits(record, std::string(spool::k_max_record_bytes, 'a')));
     }
 
     TEST_CASE("a pusher's name that is not UTF-8 does not cost the record") {
