@@ -6,9 +6,13 @@ reading the same input, in one run.
 
 A hook has to hold its input once (a chained hook gets the same bytes), so
 the input's size is the floor; the target is a peak within 1.25x of it plus
-the binary's own ~15 MB. The hook runs as installed, in a bare repository,
-with `hook.deliver: none`, so only the push's own process is measured; the
-record it leaves in the spool is checked to hold every line.
+the binary's own ~15 MB, and 2.25x for a push too big for the spool (over
+64 MB as a record), which goes to the outbox, where SQLite copies the value
+it writes. The hook runs as installed, in a bare repository,
+with `hook.deliver: service`, so that it starts no background process and
+only the push's own process is measured (and none competes with it); the
+record it leaves in the spool (in the outbox above 64 MB) is checked to hold
+every line.
 
 Needs GNU time (/usr/bin/time, installed by scripts/install-deps).
 Usage: bench/hook-input.sh [BUILD_DIR]   Environment: SIZES (MB, default
@@ -18,6 +22,7 @@ Usage: bench/hook-input.sh [BUILD_DIR]   Environment: SIZES (MB, default
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,6 +31,9 @@ import time
 from pathlib import Path
 
 TARGET_RATIO = 1.25
+# A push too big for the spool (over 64 MB as a record) goes to the outbox,
+# where SQLite builds one copy of the value it writes.
+OUTBOX_TARGET_RATIO = 2.25
 BINARY_MB = 15.0
 
 
@@ -58,11 +66,18 @@ def measured(argv, stdin_path, env, cwd):
     return float(seconds), int(kilobytes) / 1024.0
 
 
-def spooled_lines(spool):
-    """The update lines the one record in the spool holds: its escaped line
-    ends, counted a megabyte at a time (this process must stay smaller than
-    the hook)."""
+def recorded_lines(spool, outbox):
+    """The update lines of the one push recorded: in the spool, or in the
+    outbox when it was too big for the spool (64 MB as a record)."""
     records = list(spool.glob("*.push"))
+    if not records:
+        db = sqlite3.connect(str(outbox))
+        rows = db.execute("SELECT updates FROM pushes").fetchall()
+        db.close()
+        for path in outbox.parent.glob(outbox.name + "*"):
+            path.unlink()  # the next run starts without an outbox again
+        assert len(rows) == 1, "expected one recorded push, found %d" % len(rows)
+        return rows[0][0].count("\n"), "outbox"
     assert len(records) == 1, "expected one record, found %d" % len(records)
     count, carry = 0, b""
     with open(records[0], "rb") as record:
@@ -73,7 +88,7 @@ def spooled_lines(spool):
             count += (carry + chunk).count(b"\\n")
             carry = chunk[-1:] if chunk.endswith(b"\\") else b""
     records[0].unlink()
-    return count
+    return count, "spool"
 
 
 def agent_path(script):
@@ -95,7 +110,7 @@ def main():
     try:
         repo = scratch / "shop.git"
         subprocess.run(["git", "init", "-q", "--bare", str(repo)], check=True)
-        (scratch / "config.yaml").write_text("hook:\n  deliver: none\n")
+        (scratch / "config.yaml").write_text("hook:\n  deliver: service\n")
         env = {"PATH": os.environ["PATH"], "HOME": str(scratch), "LANG": "C",
                "GIT_DIR": str(repo), "PULSE_CONFIG": str(scratch / "config.yaml"),
                "PULSE_OUTBOX": str(scratch / "outbox.db"), "PULSE_SPOOL": str(scratch / "spool")}
@@ -105,20 +120,25 @@ def main():
             input_path = scratch / ("input-%d" % size)
             lines = make_input(input_path, size)
             input_mb = input_path.stat().st_size / 2**20
-            hook, cat = [], []
+            hook, cat, places = [], [], set()
             for _ in range(runs):
                 cat.append(measured(["cat"], input_path, env, repo))
                 hook.append(measured([agent, "hook", "post-receive"], input_path, env, repo))
-                assert spooled_lines(scratch / "spool") == lines, "the record lost lines"
+                count, place = recorded_lines(scratch / "spool", scratch / "outbox.db")
+                assert count == lines, "the record lost lines"
+                places.add(place)
+            assert len(places) == 1
+            place = places.pop()
+            target = TARGET_RATIO if place == "spool" else OUTBOX_TARGET_RATIO
             seconds = statistics.median(s for s, _ in hook)
             peak = statistics.median(m for _, m in hook)
             cat_seconds = statistics.median(s for s, _ in cat)
             ratio = peak / input_mb
-            ok = peak <= TARGET_RATIO * input_mb + BINARY_MB
+            ok = peak <= target * input_mb + BINARY_MB
             failed |= not ok
-            print("  %3d MB input (%d refs): hook %.2f s, peak %.0f MB = %.2fx the input "
-                  "(target <= %.2fx + %.0f MB: %s); cat %.2f s (hook/cat %.1fx)"
-                  % (size, lines, seconds, peak, ratio, TARGET_RATIO, BINARY_MB,
+            print("  %3d MB input (%d refs, recorded in the %s): hook %.2f s, peak %.0f MB = "
+                  "%.2fx the input (target <= %.2fx + %.0f MB: %s); cat %.2f s (hook/cat %.1fx)"
+                  % (size, lines, place, seconds, peak, ratio, target, BINARY_MB,
                      "met" if ok else "MISSED", cat_seconds, seconds / max(cat_seconds, 1e-3)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -49,10 +49,9 @@ model::Expected<void> record_in_outbox(const config::Settings& settings,
         box.wait_briefly_for_writers(pipeline::k_outbox_patience);
         outbox::RecordedPush push;
         push.git_dir = record.git_dir;
-        push.updates = std::string(updates);
         push.pushed_at = record.pushed_at;
         push.pusher = record.pusher;
-        box.pushes().record(push);
+        box.pushes().record(push, updates);
     } catch (const model::Failure& e) {
         return model::fail(e.what());
     }

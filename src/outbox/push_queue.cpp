@@ -44,9 +44,14 @@ std::vector<RecordedPush> read_all(Statement& stmt) {
 PushQueue::PushQueue(Database& db) : m_db(db) {}
 
 std::optional<std::int64_t> PushQueue::record(const RecordedPush& push) {
+    return record(push, push.updates);
+}
+
+std::optional<std::int64_t> PushQueue::record(const RecordedPush& push, std::string_view updates) {
     auto stmt = m_db.prepare("INSERT INTO pushes (git_dir, updates, pushed_at, pusher, spool_id) "
                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq");
-    stmt.bind(1, push.git_dir).bind(2, push.updates).bind(3, push.pushed_at).bind(4, push.pusher);
+    // Not copied by SQLite either: `updates` outlives the statement's run.
+    stmt.bind(1, push.git_dir).bind_view(2, updates).bind(3, push.pushed_at).bind(4, push.pusher);
     if (push.spool_id.empty()) {
         stmt.bind(5, std::nullopt);
     } else {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace outbox {
@@ -54,6 +55,9 @@ public:
     // Record a push durably; return its sequence number, or nothing when a
     // push from the same spooled file is already recorded.
     std::optional<std::int64_t> record(const RecordedPush& push);
+    // The same, with `updates` in place of push.updates: a hook's input of a
+    // hundred megabytes is written from where it is, not copied first.
+    std::optional<std::int64_t> record(const RecordedPush& push, std::string_view updates);
     // Return the pushes waiting to be derived that are due at `now`, oldest first.
     std::vector<RecordedPush> waiting(model::UnixSeconds now);
     // Return the pushes parked as failed, oldest first.

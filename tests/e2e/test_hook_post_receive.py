@@ -312,8 +312,8 @@ def test_a_push_too_big_for_the_spool_goes_to_the_outbox_whole(agent, env, workd
     # push (700,000 new branches) is recorded in the outbox itself, whole.
     repo = workdir / "huge.git"
     git(workdir, "init", "-q", "--bare", str(repo))
-    config = workdir / "none.yaml"
-    config.write_text("hook:\n  deliver: none\n")
+    config = workdir / "service.yaml"
+    config.write_text("hook:\n  deliver: service\n")  # no background process
     spool = workdir / "spool"
     spool.mkdir(mode=0o700)
     aimed = dict(env, PULSE_CONFIG=str(config), PULSE_SPOOL=str(spool))
