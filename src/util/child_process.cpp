@@ -219,6 +219,18 @@ private:
 
 } // namespace
 
+namespace {
+
+// Write `input` to the child's standard input pipe and close it: it reads
+// end of file after it. A child that exits without reading costs nothing.
+void feed(Child& child, std::string_view input) {
+    IgnoreSigpipe ignore;
+    write_all(child.input(), input);
+    child.close_input();
+}
+
+} // namespace
+
 Child::Child(Child&& other) noexcept
     : m_pid(std::exchange(other.m_pid, -1)), m_fds{std::exchange(other.m_fds[0], -1),
                                                    std::exchange(other.m_fds[1], -1),
@@ -283,11 +295,7 @@ Expected<int> run_with_input(const std::vector<std::string>& argv, std::string_v
     if (!child) {
         return std::unexpected(child.error());
     }
-    {
-        IgnoreSigpipe ignore;
-        write_all(child->input(), input);
-        child->close_input();
-    }
+    feed(*child, input);
     return child->wait();
 }
 
@@ -328,9 +336,7 @@ Expected<void> spawn_detached(const std::vector<std::string>& argv, const Detach
         return std::unexpected(child.error());
     }
     if (!start.input.empty()) {
-        IgnoreSigpipe ignore;
-        write_all(child->input(), start.input);
-        child->close_input();
+        feed(*child, start.input);
     }
     return {};
 }
